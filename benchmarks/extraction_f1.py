@@ -1,0 +1,115 @@
+"""Article-body F1 on the article-extraction benchmark (181 pages, hand-made ground truth).
+
+The benchmark's published method: ``\\w+`` tokens, 4-token shingles counted with multiplicity,
+per-page TP/FP/FN normalised to sum to 1, precision and recall averaged over pages, F1 from
+the two averages.
+
+    python -m benchmarks.extraction_f1            # backfill via loopback, then score; also scores bare trafilatura
+
+It serves the pages from ../shared/corpus/aeb on 127.0.0.1, runs ``mediamon backfill`` (the
+Prefect flow) into a temporary DuckDB file, and scores ``articles.text`` against the ground truth.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+_TOKEN = re.compile(r"\w+")
+
+
+def _shingles(text: str, n: int = 4) -> Counter:
+    tokens = _TOKEN.findall(text or "")
+    return Counter(tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i : i + n])
+
+
+def page_counts(true: str, predicted: str) -> tuple[float, float, float]:
+    """(tp, fp, fn) over shingles, normalised so that every page weighs the same."""
+    truth, pred = _shingles(true), _shingles(predicted)
+    tp = sum((truth & pred).values())
+    fp = sum((pred - truth).values())
+    fn = sum((truth - pred).values())
+    total = tp + fp + fn
+    return (tp / total, fp / total, fn / total) if total else (0.0, 0.0, 0.0)
+
+
+def _precision(tp: float, fp: float, fn: float) -> float:
+    if fp == fn == 0:
+        return 1.0
+    return 0.0 if tp == fp == 0 else tp / (tp + fp)
+
+
+def _recall(tp: float, fp: float, fn: float) -> float:
+    if fp == fn == 0:
+        return 1.0
+    return 0.0 if tp == fn == 0 else tp / (tp + fn)
+
+
+def score(truth: dict[str, str], predicted: dict[str, str]) -> dict[str, float]:
+    """Benchmark precision, recall and F1 of ``predicted`` (id -> text) against ``truth`` (id -> text)."""
+    counts = [page_counts(truth[key], predicted.get(key) or "") for key in truth]
+    precision = statistics.mean(_precision(*c) for c in counts if c[0] + c[1] > 0)
+    recall = statistics.mean(_recall(*c) for c in counts if c[0] + c[2] > 0)
+    return {"precision": precision, "recall": recall, "f1": 2 * precision * recall / (precision + recall),
+            "pages": len(truth), "empty_predictions": sum(1 for k in truth if not predicted.get(k))}
+
+
+def _load(aeb: Path) -> dict[str, dict]:
+    truth = json.loads((aeb / "ground-truth.json").read_text("utf-8"))
+    return {k: {**v, "html": gzip.decompress((aeb / "html" / f"{k}.html.gz").read_bytes())} for k, v in truth.items()}
+
+
+def main() -> int:
+    root = Path(__file__).resolve().parent.parent
+    aeb = Path(os.environ.get("MEDIAMON_SHARED", root.parent / "shared")) / "corpus" / "aeb"
+    if not (aeb / "ground-truth.json").exists():
+        print(f"needs the benchmark at {aeb}", file=sys.stderr)
+        return 2
+    sys.path.insert(0, str(root))
+    import duckdb
+    import trafilatura
+
+    from tests.loopback import LoopbackServer, Reply
+
+    pages = _load(aeb)
+    truth = {k: v["articleBody"] for k, v in pages.items()}
+
+    started = time.perf_counter()
+    bare = {k: trafilatura.extract(v["html"].decode("utf-8")) or "" for k, v in pages.items()}
+    bare_seconds = time.perf_counter() - started
+
+    with tempfile.TemporaryDirectory() as tmp, LoopbackServer() as server:
+        by_url = {server.route(f"/aeb/{k}.html", Reply(200, v["html"], {"Content-Type": "text/html; charset=utf-8"})): k
+                  for k, v in pages.items()}
+        urls_file = Path(tmp) / "urls.txt"
+        urls_file.write_text("\n".join(by_url) + "\n")
+        db = Path(tmp) / "bench.duckdb"
+        os.environ.update({"MEDIAMON_ALLOW_HOSTS": "127.0.0.1", "MEDIAMON_PER_HOST_DELAY": "0",
+                           "MEDIAMON_PER_HOST_CONCURRENCY": "8", "PREFECT_LOGGING_LEVEL": "WARNING",
+                           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"})
+        from flows.runs import backfill_urls
+
+        started = time.perf_counter()
+        backfill_urls(urls_file=str(urls_file), db_path=str(db))
+        pipeline_seconds = time.perf_counter() - started
+        with duckdb.connect(str(db), read_only=True) as con:
+            stored = {by_url[url]: text for url, text in con.execute("SELECT url, text FROM articles").fetchall()}
+
+    for name, predicted, seconds in (("mediamon backfill", stored, pipeline_seconds),
+                                     ("bare trafilatura.extract", bare, bare_seconds)):
+        s = score(truth, predicted)
+        print(f"{name:<26} F1={s['f1']:.4f}  precision={s['precision']:.4f}  recall={s['recall']:.4f}  "
+              f"pages={s['pages']}  empty={s['empty_predictions']}  wall={seconds:.1f}s")
+    print("command: python -m benchmarks.extraction_f1")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

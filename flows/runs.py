@@ -1,0 +1,133 @@
+"""The Prefect flows: the nightly pass over the seeds' citations, and a URL backfill.
+
+Tasks take batches (a Prefect task run costs tens of milliseconds); their bodies call plain
+functions from flows.pipeline and the Warehouse.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.cache_policies import NONE
+
+from extractors.fingerprint import fingerprint
+from extractors.language import detect_language
+from flows.http import Fetcher
+from flows.inputs import UrlLine, read_seeds, read_url_file
+from flows.pipeline import process_batch
+from flows.progress import ProgressReport, log
+from mediamon.records import FetchResult, Outcome, Page, Seed
+from mediamon.settings import Settings, load_settings
+from warehouse import Warehouse
+from warehouse.store import BatchCounts
+
+
+@dataclass(slots=True)
+class RunReport:
+    """What a run did: the one-screen summary and the ``runs`` row."""
+
+    run_id: str
+    flow: str
+    db_path: str
+    status: str = "running"
+    urls_planned: int = 0
+    new_seeds: int = 0
+    seeds_seen: int = 0
+    counts: BatchCounts = field(default_factory=BatchCounts)
+    seconds: float = 0.0
+
+
+@task(name="ingest-seeds", cache_policy=NONE)
+def ingest_seeds(warehouse: Warehouse, seeds: list[Seed], run_id: str, settings: Settings) -> int:
+    analysed = [(s, detect_language(s.text, settings.language_sample_chars), fingerprint(s.text)) for s in seeds]
+    return warehouse.store_seeds(analysed, run_id)
+
+
+@task(name="fetch-and-extract", cache_policy=NONE)
+def fetch_and_extract(fetcher: Fetcher, urls: list[str], warehouse: Warehouse, settings: Settings) -> list[Page]:
+    return process_batch(fetcher, urls, warehouse.validators_for(urls), settings)
+
+
+@task(name="commit-batch", cache_policy=NONE)
+def commit_batch(warehouse: Warehouse, pages: list[Page], run_id: str) -> BatchCounts:
+    return warehouse.commit_batch(pages, run_id)
+
+
+def _invalid(line: UrlLine) -> Page:
+    return Page(FetchResult(url=line.text, attempted_at=datetime.now(timezone.utc), outcome=Outcome.INVALID_URL,
+                            error=f"line {line.line_number}: not an http(s) URL"))
+
+
+def _fetch_in_batches(warehouse: Warehouse, urls: list[str], report: RunReport, settings: Settings) -> None:
+    fetcher = Fetcher(settings)
+    try:
+        with ProgressReport("fetching", len(urls)) as progress:
+            for start in range(0, len(urls), settings.batch_size):
+                batch = urls[start : start + settings.batch_size]
+                pages = fetch_and_extract(fetcher, batch, warehouse, settings)
+                report.counts.add(commit_batch(warehouse, pages, report.run_id))
+                progress.advance(len(batch))
+    finally:
+        fetcher.close()
+
+
+def _run(flow_name: str, settings: Settings, work) -> RunReport:
+    """Open the warehouse, record the run, do ``work(warehouse, report)``, record how it ended."""
+    started = time.monotonic()
+    with Warehouse.open(settings.db_path, settings.near_threshold) as warehouse:
+        report = RunReport(run_id=warehouse.start_run(flow_name), flow=flow_name, db_path=str(settings.db_path))
+        try:
+            work(warehouse, report)
+            report.status = "completed"
+        except BaseException as exc:
+            report.status = "failed"
+            warehouse.finish_run(report.run_id, "failed", urls_planned=report.urls_planned, counts=report.counts,
+                                 new_seeds=report.new_seeds, error=f"{type(exc).__name__}: {exc}"[:1000])
+            raise
+        warehouse.finish_run(report.run_id, "completed", urls_planned=report.urls_planned, counts=report.counts,
+                             new_seeds=report.new_seeds)
+    report.seconds = time.monotonic() - started
+    log.info("run %s %s: %d URLs, %d new articles", report.run_id, report.status, report.urls_planned,
+             report.counts.new_articles)
+    return report
+
+
+@flow(name="mediamon-nightly")
+def nightly_run(seeds_dir: str | None = None, db_path: str | None = None) -> RunReport:
+    """One nightly pass: ingest the seeds, (re)fetch every URL they cite, extract, dedupe, store."""
+    settings = load_settings(seeds_dir=Path(seeds_dir) if seeds_dir else None,
+                             db_path=Path(db_path) if db_path else None)
+    seeds = read_seeds(settings.seeds_dir)
+
+    def work(warehouse: Warehouse, report: RunReport) -> None:
+        report.seeds_seen = len(seeds)
+        report.new_seeds = ingest_seeds(warehouse, seeds, report.run_id, settings)
+        urls = warehouse.cited_urls()
+        report.urls_planned = len(urls)
+        _fetch_in_batches(warehouse, urls, report, settings)
+
+    return _run("nightly", settings, work)
+
+
+@flow(name="mediamon-backfill")
+def backfill_urls(urls_file: str, db_path: str | None = None, refetch: bool = False) -> RunReport:
+    """Fetch the URLs of a file (one a line); already-stored URLs only with ``refetch``."""
+    settings = load_settings(db_path=Path(db_path) if db_path else None)
+    lines = read_url_file(Path(urls_file))
+
+    def work(warehouse: Warehouse, report: RunReport) -> None:
+        invalid = [_invalid(line) for line in lines if line.url is None]
+        urls = list(dict.fromkeys(line.url for line in lines if line.url is not None))
+        if not refetch:
+            stored = warehouse.stored_urls(urls)
+            urls = [url for url in urls if url not in stored]
+        report.urls_planned = len(urls) + len(invalid)
+        if invalid:
+            report.counts.add(commit_batch(warehouse, invalid, report.run_id))
+        _fetch_in_batches(warehouse, urls, report, settings)
+
+    return _run("backfill", settings, work)
+

@@ -1,0 +1,128 @@
+"""The one place settings are built: environment variables ``MEDIAMON_*``, then CLI overrides.
+
+Everything below reads a :class:`Settings` passed in; nothing else reads the environment.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from mediamon import __version__
+
+DEFAULT_USER_AGENT = (
+    f"mediamon/{__version__} (+https://github.com/mediamon/mediamon; media-monitoring research crawler)"
+)
+
+
+class SettingsError(ValueError):
+    """A setting has a value we cannot use (bad usage: exit 2)."""
+
+
+def bundled_seeds_dir() -> Path:
+    """The project's own copy of the seed articles.
+
+    In a wheel it is packaged inside ``mediamon/seeds``; in a source checkout
+    (editable install) it is the top-level ``seeds/`` folder.
+    """
+    packaged = Path(__file__).resolve().parent / "seeds"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "seeds"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    db_path: Path = Path("mediamon.duckdb")
+    seeds_dir: Path = dataclasses.field(default_factory=bundled_seeds_dir)
+    archive_dir: Path = Path("archive")
+    user_agent: str = DEFAULT_USER_AGENT
+    per_host_concurrency: int = 2
+    per_host_delay: float = 1.0
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0
+    max_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 10
+    allow_hosts: tuple[str, ...] = ()
+    wayback_url: str = "https://web.archive.org"
+    fetch_workers: int = 16
+    batch_size: int = 200
+    near_threshold: float = 0.7
+    language_sample_chars: int = 3000
+
+    def replace(self, **changes: object) -> "Settings":
+        """A copy with the given fields changed; ``None`` values are ignored (unset CLI flags)."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+# name of the environment variable -> (field, parser)
+def _positive_int(raw: str) -> int:
+    value = int(raw)
+    if value < 1:
+        raise ValueError("must be >= 1")
+    return value
+
+
+def _non_negative_float(raw: str) -> float:
+    value = float(raw)
+    if value < 0:
+        raise ValueError("must be >= 0")
+    return value
+
+
+def _positive_float(raw: str) -> float:
+    value = float(raw)
+    if value <= 0:
+        raise ValueError("must be > 0")
+    return value
+
+
+def _threshold(raw: str) -> float:
+    value = float(raw)
+    if not 0 < value <= 1:
+        raise ValueError("must be in (0, 1]")
+    return value
+
+
+def _csv(raw: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+_ENV = {
+    "MEDIAMON_DB": ("db_path", Path),
+    "MEDIAMON_SEEDS": ("seeds_dir", Path),
+    "MEDIAMON_ARCHIVE_DIR": ("archive_dir", Path),
+    "MEDIAMON_USER_AGENT": ("user_agent", str),
+    "MEDIAMON_PER_HOST_CONCURRENCY": ("per_host_concurrency", _positive_int),
+    "MEDIAMON_PER_HOST_DELAY": ("per_host_delay", _non_negative_float),
+    "MEDIAMON_CONNECT_TIMEOUT": ("connect_timeout", _positive_float),
+    "MEDIAMON_READ_TIMEOUT": ("read_timeout", _positive_float),
+    "MEDIAMON_TOTAL_TIMEOUT": ("total_timeout", _positive_float),
+    "MEDIAMON_MAX_BYTES": ("max_bytes", _positive_int),
+    "MEDIAMON_MAX_REDIRECTS": ("max_redirects", _positive_int),
+    "MEDIAMON_ALLOW_HOSTS": ("allow_hosts", _csv),
+    "MEDIAMON_WAYBACK_URL": ("wayback_url", str),
+    "MEDIAMON_FETCH_WORKERS": ("fetch_workers", _positive_int),
+    "MEDIAMON_BATCH_SIZE": ("batch_size", _positive_int),
+    "MEDIAMON_NEAR_THRESHOLD": ("near_threshold", _threshold),
+    "MEDIAMON_LANGUAGE_SAMPLE_CHARS": ("language_sample_chars", _positive_int),
+}
+
+ENVIRONMENT_VARIABLES = tuple(_ENV)
+
+
+def load_settings(environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+    """Settings from ``environ`` (default: the process environment), then non-None ``overrides``."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    for name, (field, parse) in _ENV.items():
+        raw = environ.get(name)
+        if raw is None or raw == "":
+            continue
+        try:
+            values[field] = parse(raw)
+        except ValueError as exc:
+            raise SettingsError(f"{name}={raw!r} is not valid: {exc}") from None
+    return Settings(**values).replace(**overrides)

@@ -1,0 +1,40 @@
+from extractors.article import EXTRACTOR, extract_article
+from tests.loopback import html_page
+
+
+def test_extracts_text_and_metadata_from_a_real_page(aeb_pages):
+    key, page = next(iter(sorted(aeb_pages.items())))
+    article = extract_article(page["html"], page["url"], "text/html; charset=utf-8")
+    assert article is not None
+    assert len(article.text.split()) > 100
+    assert article.title
+    assert article.extractor == EXTRACTOR and EXTRACTOR.startswith("trafilatura ")
+    # the text is the article: most of the ground truth's words are in it
+    truth_words = set(page["articleBody"].split())
+    assert len(truth_words & set(article.text.split())) > 0.8 * len(truth_words)
+
+
+def test_metadata_fields():
+    html = (b'<html><head><title>Headline here</title><meta name="author" content="Aysel Mammadova">'
+            b'<meta property="og:site_name" content="Example News">'
+            b'<meta property="article:published_time" content="2020-05-21T10:00:00+00:00"></head><body><article>'
+            + b"<p>" + b"The appeal was republished by many outlets in several languages. " * 20 + b"</p>"
+            + b"</article></body></html>")
+    article = extract_article(html, "https://news.example.com/a/1", "text/html")
+    assert article.title == "Headline here"
+    assert article.author == "Aysel Mammadova"
+    assert article.sitename == "Example News"
+    assert article.published_at == "2020-05-21"
+
+
+def test_pages_without_an_article_give_none():
+    assert extract_article(b"", "http://x.example/") is None
+    assert extract_article(bytes(range(256)) * 40, "http://x.example/") is None
+    assert extract_article(b"<html><body><script>render()</script></body></html>", "http://x.example/") is None
+
+
+def test_single_byte_charset_is_decoded_before_extraction():
+    paragraphs = ["Азербайджанцы России выступили с обращением к международному сообществу. " * 4] * 3
+    body = html_page("Обращение", paragraphs, lang="ru", charset="windows-1251")
+    article = extract_article(body, "http://x.example/ru", "text/html")
+    assert "Азербайджанцы России" in article.text

@@ -1,0 +1,78 @@
+"""The `mediamon` command as a user runs it: exit codes, one-line errors, a one-screen summary."""
+import os
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from mediamon.settings import bundled_seeds_dir
+from tests.loopback import Reply, html_page
+
+
+def mediamon(*args, env=None, cwd=None, timeout=180):
+    return subprocess.run([sys.executable, "-m", "mediamon.cli", *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, cwd=cwd, timeout=timeout)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["backfill", "--urls", "does-not-exist.txt"], "URL file not found: does-not-exist.txt"),
+    (["run", "--seeds", "does-not-exist/"], "seeds folder not found: does-not-exist"),
+    (["backfill"], "backfill needs --urls FILE"),
+])
+def test_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
+    result = mediamon(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"mediamon: error: {message}"
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_bad_setting_is_exit_2(tmp_path):
+    result = mediamon("run", env={"MEDIAMON_PER_HOST_DELAY": "soon"}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("mediamon: error: MEDIAMON_PER_HOST_DELAY='soon' is not valid")
+
+
+def test_unwritable_database_is_exit_1(tmp_path):
+    result = mediamon("run", "--db", str(tmp_path / "no" / "such" / "dir" / "m.duckdb"), cwd=tmp_path)
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1 and "database folder does not exist" in result.stderr
+
+
+def test_newer_schema_is_exit_2(tmp_path):
+    from warehouse import Warehouse
+    from warehouse.db import latest_version
+
+    db = tmp_path / "m.duckdb"
+    Warehouse.open(db).close()
+    with duckdb.connect(str(db)) as con:
+        con.execute("INSERT INTO schema_version (version, name) VALUES (?, 'future')", [latest_version() + 1])
+    result = mediamon("status", "--db", str(db), cwd=tmp_path)
+    assert result.returncode == 2 and "newer than this mediamon" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bundled_seeds_are_the_default_input():
+    names = sorted(p.name for p in bundled_seeds_dir().glob("*.txt"))
+    assert len(names) == 5 and names[0].startswith("000_")
+
+
+def test_run_then_status(tmp_path, server):
+    page = server.route("/a", Reply(200, html_page("A page", ["Words of an article about the appeal. " * 20]),
+                                    {"Content-Type": "text/html"}))
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "s.txt").write_text(f"A seed that cites one page: {page} and one dead link {server.url('/dead')}.\n")
+    env = {"MEDIAMON_ALLOW_HOSTS": "127.0.0.1", "MEDIAMON_PER_HOST_DELAY": "0",
+           "PREFECT_HOME": str(tmp_path / "prefect")}
+    result = mediamon("run", "--seeds", str(seeds), "--db", str(tmp_path / "m.duckdb"), env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output and "Error" not in output
+    assert "completed" in result.stdout and "URLs planned" in result.stdout
+    assert len(result.stdout.splitlines()) < 25  # one screen
+
+    status = mediamon("status", "--db", str(tmp_path / "m.duckdb"), cwd=tmp_path)
+    assert status.returncode == 0 and "nightly" in status.stdout and "completed" in status.stdout
+    with duckdb.connect(str(tmp_path / "m.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT outcome FROM fetches ORDER BY url").fetchall() == [("ok",), ("http_error",)]

@@ -1,0 +1,113 @@
+import random
+from datetime import datetime, timezone
+
+from extractors.fingerprint import fingerprint
+from extractors.language import detect_language
+from extractors.seed import parse_seed
+from mediamon.records import Article, FetchResult, Language, Outcome, Page
+from warehouse import Warehouse
+from warehouse.store import doc_id_for
+
+VOCAB = ["karabakh", "appeal", "diaspora", "election", "regime", "baku", "osce", "peace", "law", "community",
+         "international", "statement", "ceasefire", "region", "shusha", "minsk", "group", "armenia"]
+
+
+def text_of(seed: int, n: int = 300) -> str:
+    rng = random.Random(seed)
+    return " ".join(rng.choice(VOCAB) + str(rng.randint(0, 40)) for _ in range(n))
+
+
+def page(url: str, text: str | None, outcome: Outcome = Outcome.OK) -> Page:
+    fetch = FetchResult(url=url, attempted_at=datetime.now(timezone.utc), outcome=outcome, http_status=200,
+                        final_url=url, body=b"<html/>", bytes=7)
+    if text is None:
+        return Page(fetch)
+    import hashlib
+    return Page(fetch, Article(text, "t", None, None, None, "test"), Language("en", 0.99, "test"), fingerprint(text),
+                hashlib.sha256(text.encode()).hexdigest())
+
+
+def test_seeds_are_stored_once_with_their_citations(tmp_path):
+    seed = parse_seed("A seed citing http://a.example/1 and https://b.example/2.", "s.txt")
+    analysed = [(seed, detect_language(seed.text), fingerprint(seed.text))]
+    with Warehouse.open(tmp_path / "w.duckdb") as warehouse:
+        run = warehouse.start_run("test")
+        assert warehouse.store_seeds(analysed, run) == 1
+        assert warehouse.store_seeds(analysed, run) == 0
+        assert warehouse.con.execute("SELECT count(*) FROM seeds").fetchone()[0] == 1
+        assert warehouse.con.execute("SELECT url FROM citations ORDER BY position").fetchall() == [
+            ("http://a.example/1",), ("https://b.example/2",)]
+        assert warehouse.cited_urls() == ["http://a.example/1", "https://b.example/2"]
+
+
+def test_exact_and_near_duplicates_against_stored_and_within_a_batch(tmp_path):
+    original = text_of(1)
+    words = original.split()
+    near = " ".join(words[:100] + words[110:] + ["reprinted", "with", "permission"])
+    seed = parse_seed(original, "seed.txt")
+    with Warehouse.open(tmp_path / "w.duckdb") as warehouse:
+        run = warehouse.start_run("test")
+        warehouse.store_seeds([(seed, Language("en", 1.0, "t"), fingerprint(original))], run)
+        counts = warehouse.commit_batch([
+            page("http://x.example/copy", original.upper()),      # exact copy of the seed (case folded)
+            page("http://x.example/edited", near),                # near copy of the seed
+            page("http://x.example/other", text_of(2)),           # unrelated
+            page("http://x.example/other-again", text_of(2)),     # exact copy of an earlier item of this batch
+        ], run)
+        assert counts.new_articles == 4 and counts.duplicates == 3
+        pairs = dict(((d, o), (k, s)) for d, o, k, s in
+                     warehouse.con.execute("SELECT doc_id, duplicate_of, kind, similarity FROM duplicates").fetchall())
+        assert pairs[(doc_id_for("http://x.example/copy"), seed.seed_id)] == ("exact", 1.0)
+        kind, similarity = pairs[(doc_id_for("http://x.example/edited"), seed.seed_id)]
+        assert kind == "near" and 0.7 <= similarity < 1.0
+        assert pairs[(doc_id_for("http://x.example/other-again"), doc_id_for("http://x.example/other"))][0] == "exact"
+        # the edited copy is also near the exact copy of the seed; nothing pairs with the unrelated text
+        assert pairs[(doc_id_for("http://x.example/edited"), doc_id_for("http://x.example/copy"))][0] == "near"
+        assert len(pairs) == 4
+        # the articles view names the best duplicate of each article
+        row = warehouse.con.execute("SELECT duplicate_of, duplicate_kind FROM articles WHERE url = ?",
+                                    ["http://x.example/copy"]).fetchone()
+        assert row == (seed.seed_id, "exact")
+        # a later batch is compared with what is stored
+        warehouse.commit_batch([page("http://y.example/late", text_of(2))], run)
+        assert warehouse.con.execute("SELECT kind FROM duplicates WHERE doc_id = ?",
+                                     [doc_id_for("http://y.example/late")]).fetchall() == [("exact",)]
+
+
+def test_refetched_url_replaces_its_article_and_keeps_every_attempt(tmp_path):
+    with Warehouse.open(tmp_path / "w.duckdb") as warehouse:
+        run = warehouse.start_run("test")
+        warehouse.commit_batch([page("http://x.example/a", text_of(5))], run)
+        warehouse.commit_batch([page("http://x.example/a", text_of(6))], run)
+        assert warehouse.con.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+        assert warehouse.con.execute("SELECT count(*) FROM fetches").fetchone()[0] == 2
+        assert warehouse.con.execute("SELECT count(*) FROM lsh_buckets").fetchone()[0] == 32
+        # its own earlier version is not a duplicate of it
+        assert warehouse.con.execute("SELECT count(*) FROM duplicates").fetchone()[0] == 0
+
+
+def test_ok_fetch_without_article_is_recorded_as_empty_extraction(tmp_path):
+    with Warehouse.open(tmp_path / "w.duckdb") as warehouse:
+        run = warehouse.start_run("test")
+        counts = warehouse.commit_batch([page("http://x.example/js", None),
+                                         page("http://x.example/gone", None, Outcome.HTTP_ERROR)], run)
+        assert counts.outcomes == {"empty_extraction": 1, "http_error": 1}
+        assert warehouse.con.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+
+
+def test_a_failed_batch_leaves_nothing_behind(tmp_path, monkeypatch):
+    import warehouse.store as store
+
+    with Warehouse.open(tmp_path / "w.duckdb") as warehouse:
+        run = warehouse.start_run("test")
+
+        def boom(*args, **kwargs):
+            raise RuntimeError("disk on fire")
+
+        monkeypatch.setattr(store, "find_duplicates", boom)
+        try:
+            warehouse.commit_batch([page("http://x.example/a", text_of(7))], run)
+        except RuntimeError:
+            pass
+        for table in ("fetches", "articles", "duplicates"):
+            assert warehouse.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0

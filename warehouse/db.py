@@ -1,0 +1,106 @@
+"""Opening the database and bringing its schema up to date."""
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+_MIGRATION_RE = re.compile(r"^(\d{3})_([\w-]+)\.sql$")
+
+
+class WarehouseError(Exception):
+    """The warehouse cannot be used; the message is one line for the user."""
+
+    exit_code = 1
+
+
+class DatabaseUnavailable(WarehouseError):
+    """The database file cannot be opened for writing (path, permissions, another writer)."""
+
+
+class SchemaTooNew(WarehouseError):
+    """The database was written by a newer mediamon."""
+
+    exit_code = 2
+
+
+@cache
+def sql(name: str) -> str:
+    """A named statement from ``warehouse/sql/<name>.sql``."""
+    return resources.files("warehouse").joinpath("sql", f"{name}.sql").read_text("utf-8")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, SQL) of every migration shipped, in order."""
+    found = []
+    for entry in resources.files("warehouse").joinpath("migrations").iterdir():
+        match = _MIGRATION_RE.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2), entry.read_text("utf-8")))
+    return sorted(found)
+
+
+def latest_version() -> int:
+    return migrations()[-1][0]
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply the migrations this database lacks, each in its own transaction; return the version."""
+    current = schema_version(con)
+    latest = latest_version()
+    if current > latest:
+        raise SchemaTooNew(
+            f"database schema v{current} is newer than this mediamon understands (v{latest}): upgrade mediamon"
+        )
+    if current == 0:
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version ("
+            " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+        )
+    for version, name, statements in migrations():
+        if version <= current:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(statements)
+            con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [version, name])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return max(current, latest)
+
+
+def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-write connection to ``path`` with the schema up to date."""
+    path = Path(path)
+    if path.exists() and path.is_dir():
+        raise DatabaseUnavailable(f"database path is a directory: {path}")
+    if not path.parent.exists():
+        raise DatabaseUnavailable(f"database folder does not exist: {path.parent}")
+    try:
+        con = duckdb.connect(str(path))
+    except duckdb.IOException as exc:
+        first_line = str(exc).strip().splitlines()[0]
+        raise DatabaseUnavailable(f"cannot open database {path}: {first_line}") from None
+    except duckdb.Error as exc:
+        first_line = str(exc).strip().splitlines()[0]
+        raise DatabaseUnavailable(f"cannot open database {path}: {first_line}") from None
+    try:
+        migrate(con)
+    except BaseException:
+        con.close()
+        raise
+    return con

@@ -1,0 +1,219 @@
+"""The Warehouse: batch writes inside transactions, and the reads the flows plan with."""
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import duckdb
+import pyarrow as pa
+
+from mediamon.records import Fingerprint, Language, Outcome, Page, Seed, Validators
+from warehouse.db import connect, sql
+from warehouse.dedupe import DuplicatePair, bucket_rows, find_duplicates
+
+
+def doc_id_for(url: str) -> str:
+    return "doc-" + hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(slots=True)
+class BatchCounts:
+    outcomes: Counter = field(default_factory=Counter)
+    new_articles: int = 0
+    duplicates: int = 0
+    languages: Counter = field(default_factory=Counter)
+
+    def add(self, other: "BatchCounts") -> None:
+        self.outcomes.update(other.outcomes)
+        self.languages.update(other.languages)
+        self.new_articles += other.new_articles
+        self.duplicates += other.duplicates
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Warehouse:
+    """A read-write session on the analyst database. Use as a context manager."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, near_threshold: float = 0.7) -> None:
+        self.con = con
+        self.near_threshold = near_threshold
+
+    @classmethod
+    def open(cls, path: Path, near_threshold: float = 0.7) -> "Warehouse":
+        return cls(connect(path), near_threshold)
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Warehouse":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- transactions and staging -------------------------------------------------------------
+    def _in_transaction(self, work):
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            result = work()
+            self.con.execute("COMMIT")
+            return result
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def _staged(self, name: str, table: pa.Table, statement: str) -> None:
+        self.con.register(name, table)
+        try:
+            self.con.execute(sql(statement))
+        finally:
+            self.con.unregister(name)
+
+    # -- runs ---------------------------------------------------------------------------------
+    def start_run(self, flow: str) -> str:
+        run_id = uuid.uuid4().hex
+        self.con.execute(sql("start_run"), {"run_id": run_id, "flow": flow, "started_at": _now()})
+        return run_id
+
+    def finish_run(self, run_id: str, status: str, *, urls_planned: int, counts: BatchCounts,
+                   new_seeds: int = 0, error: str | None = None) -> None:
+        ok = counts.outcomes.get(Outcome.OK, 0) + counts.outcomes.get(Outcome.NOT_MODIFIED, 0)
+        self.con.execute(sql("finish_run"), {
+            "run_id": run_id, "finished_at": _now(), "status": status, "urls_planned": urls_planned,
+            "fetched_ok": ok, "failed": sum(counts.outcomes.values()) - ok,
+            "new_articles": counts.new_articles, "duplicates": counts.duplicates, "new_seeds": new_seeds,
+            "outcomes": json.dumps(dict(sorted(counts.outcomes.items()))),
+            "languages": json.dumps(dict(sorted(counts.languages.items()))), "error": error,
+        })
+
+    def recent_runs(self, limit: int = 10) -> list[tuple]:
+        return self.con.execute(sql("recent_runs"), {"limit": limit}).fetchall()
+
+    # -- seeds --------------------------------------------------------------------------------
+    def store_seeds(self, seeds: list[tuple[Seed, Language, Fingerprint]], run_id: str) -> int:
+        """Store seeds not seen before (by content hash) with their citations; return how many were new."""
+        known = {row[0] for row in self.con.execute("SELECT seed_id FROM seed_docs").fetchall()}
+        fresh = [(s, lang, fp) for s, lang, fp in seeds if s.seed_id not in known]
+        fresh = list({s.seed_id: (s, lang, fp) for s, lang, fp in fresh}.values())
+        if not fresh:
+            return 0
+        now = _now()
+        seed_rows = pa.Table.from_pylist([{
+            "seed_id": s.seed_id, "source_path": s.source_path, "title": s.title, "text": s.text,
+            "content_sha256": s.content_sha256, "language": lang.code, "language_score": lang.score,
+            "language_method": lang.method, "ingested_at": now, "run_id": run_id,
+        } for s, lang, _ in fresh])
+        citation_rows = pa.Table.from_pylist(
+            [{"seed_id": s.seed_id, "position": c.position, "url_as_cited": c.url_as_cited, "url": c.url}
+             for s, _, _ in fresh for c in s.citations],
+            schema=pa.schema([("seed_id", pa.string()), ("position", pa.int32()),
+                              ("url_as_cited", pa.string()), ("url", pa.string())]))
+
+        def write() -> None:
+            self._staged("staged_seeds", seed_rows, "insert_seeds")
+            self._staged("staged_citations", citation_rows, "insert_citations")
+            self._index([(s.seed_id, fp) for s, _, fp in fresh], "seed", run_id, now)
+
+        self._in_transaction(write)
+        return len(fresh)
+
+    # -- planning reads -----------------------------------------------------------------------
+    def cited_urls(self) -> list[str]:
+        return [row[0] for row in self.con.execute(sql("cited_urls")).fetchall()]
+
+    def _with_urls(self, urls: list[str], statement: str) -> list[tuple]:
+        self.con.register("staged_urls", pa.table({"url": pa.array(urls, pa.string())}))
+        try:
+            return self.con.execute(sql(statement)).fetchall()
+        finally:
+            self.con.unregister("staged_urls")
+
+    def validators_for(self, urls: list[str]) -> dict[str, Validators]:
+        return {url: Validators(etag, modified) for url, etag, modified in self._with_urls(urls, "validators")}
+
+    def stored_urls(self, urls: list[str]) -> set[str]:
+        return {row[0] for row in self._with_urls(urls, "stored_urls")}
+
+    # -- batches ------------------------------------------------------------------------------
+    def _index(self, items: list[tuple[str, Fingerprint]], kind: str, run_id: str, now: datetime) -> list[DuplicatePair]:
+        """Find duplicates of ``items``, then add them to the index and store the pairs."""
+        pairs = find_duplicates(self.con, items, self.near_threshold)
+        self._staged("staged_fingerprints", pa.Table.from_pylist([{
+            "doc_id": doc_id, "kind": kind, "normalized_sha256": fp.normalized_sha256, "minhash": fp.minhash,
+            "shingle_count": fp.shingle_count, "first_seen": now} for doc_id, fp in items]), "insert_fingerprints_only")
+        self.con.register("staged_buckets", bucket_rows(items))
+        try:
+            self.con.execute(sql("insert_buckets"))
+        finally:
+            self.con.unregister("staged_buckets")
+        if pairs:
+            self._staged("staged_duplicates", pa.Table.from_pylist([{
+                "doc_id": p.doc_id, "duplicate_of": p.duplicate_of, "kind": p.kind, "similarity": p.similarity,
+                "containment": p.containment, "detected_at": now, "run_id": run_id} for p in pairs]), "insert_duplicates")
+        return pairs
+
+    def commit_batch(self, pages: list[Page], run_id: str) -> BatchCounts:
+        """Store a batch's fetch attempts and articles, and their duplicates, in one transaction."""
+        now = _now()
+        counts = BatchCounts()
+        fetch_rows, doc_rows, items = [], [], []
+        for page in pages:
+            fetch = page.fetch
+            fetch_id = uuid.uuid4().hex
+            outcome = fetch.outcome
+            if outcome == Outcome.OK and page.article is None:
+                outcome = Outcome.EMPTY_EXTRACTION
+            counts.outcomes[str(outcome)] += 1
+            fetch_rows.append({
+                "fetch_id": fetch_id, "url": fetch.url, "attempted_at": fetch.attempted_at, "outcome": str(outcome),
+                "http_status": fetch.http_status, "final_url": fetch.final_url, "redirects": list(fetch.redirects),
+                "content_type": fetch.content_type, "bytes": fetch.bytes, "elapsed_ms": fetch.elapsed_ms,
+                "error": fetch.error, "etag": fetch.etag, "last_modified": fetch.last_modified, "via": fetch.via,
+                "run_id": run_id})
+            if outcome != Outcome.OK:
+                continue
+            article, language = page.article, page.language
+            doc_id = doc_id_for(fetch.url)
+            doc_rows.append({
+                "doc_id": doc_id, "url": fetch.url, "final_url": fetch.final_url,
+                "host": (urlsplit(fetch.final_url or fetch.url).hostname or "").lower(),
+                "fetch_id": fetch_id, "fetched_at": fetch.attempted_at, "via": fetch.via, "title": article.title,
+                "author": article.author, "published_at": article.published_at, "sitename": article.sitename,
+                "text": article.text, "word_count": len(article.text.split()), "language": language.code,
+                "language_score": language.score, "language_method": language.method,
+                "content_sha256": page.content_sha256, "extractor": article.extractor, "run_id": run_id})
+            items.append((doc_id, page.fingerprint))
+            counts.languages[language.code] += 1
+
+        def write() -> None:
+            self._staged("staged_fetches", _fetch_table(fetch_rows), "insert_fetches")
+            if doc_rows:
+                self._staged("staged_documents", pa.Table.from_pylist(doc_rows), "replace_documents")
+                pairs = self._index(items, "article", run_id, now)
+                counts.duplicates = len({p.doc_id for p in pairs})
+            counts.new_articles = len(doc_rows)
+
+        self._in_transaction(write)
+        return counts
+
+
+_FETCH_SCHEMA = pa.schema([
+    ("fetch_id", pa.string()), ("url", pa.string()), ("attempted_at", pa.timestamp("us", tz="UTC")),
+    ("outcome", pa.string()), ("http_status", pa.int32()), ("final_url", pa.string()),
+    ("redirects", pa.list_(pa.string())), ("content_type", pa.string()), ("bytes", pa.int64()),
+    ("elapsed_ms", pa.int32()), ("error", pa.string()), ("etag", pa.string()), ("last_modified", pa.string()),
+    ("via", pa.string()), ("run_id", pa.string()),
+])
+
+
+def _fetch_table(rows: list[dict]) -> pa.Table:
+    return pa.Table.from_pylist(rows, schema=_FETCH_SCHEMA)
