@@ -6,7 +6,6 @@ functions from flows.pipeline and the Warehouse.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -19,25 +18,10 @@ from flows.http import Fetcher
 from flows.inputs import UrlLine, read_seeds, read_url_file
 from flows.pipeline import process_batch
 from flows.progress import ProgressReport, log
+from flows.report import RunReport, publish_artifacts
 from mediamon.records import FetchResult, Outcome, Page, Seed
 from mediamon.settings import Settings, load_settings
 from warehouse import Warehouse
-from warehouse.store import BatchCounts
-
-
-@dataclass(slots=True)
-class RunReport:
-    """What a run did: the one-screen summary and the ``runs`` row."""
-
-    run_id: str
-    flow: str
-    db_path: str
-    status: str = "running"
-    urls_planned: int = 0
-    new_seeds: int = 0
-    seeds_seen: int = 0
-    counts: BatchCounts = field(default_factory=BatchCounts)
-    seconds: float = 0.0
 
 
 @task(name="ingest-seeds", cache_policy=NONE)
@@ -62,7 +46,9 @@ def _invalid(line: UrlLine) -> Page:
 
 
 def _fetch_in_batches(warehouse: Warehouse, urls: list[str], report: RunReport, settings: Settings) -> None:
+    """Fetch and commit ``urls`` batch by batch; publish for analysts every publish interval."""
     fetcher = Fetcher(settings)
+    last_publish = time.monotonic()
     try:
         with ProgressReport("fetching", len(urls)) as progress:
             for start in range(0, len(urls), settings.batch_size):
@@ -70,28 +56,33 @@ def _fetch_in_batches(warehouse: Warehouse, urls: list[str], report: RunReport, 
                 pages = fetch_and_extract(fetcher, batch, warehouse, settings)
                 report.counts.add(commit_batch(warehouse, pages, report.run_id))
                 progress.advance(len(batch))
+                if time.monotonic() - last_publish > settings.publish_interval:
+                    warehouse.publish()
+                    last_publish = time.monotonic()
     finally:
         fetcher.close()
 
 
 def _run(flow_name: str, settings: Settings, work) -> RunReport:
-    """Open the warehouse, record the run, do ``work(warehouse, report)``, record how it ended."""
+    """Open the warehouse, record the run, do ``work(warehouse, report)``, record how it ended, publish."""
     started = time.monotonic()
     with Warehouse.open(settings.db_path, settings.near_threshold) as warehouse:
         report = RunReport(run_id=warehouse.start_run(flow_name), flow=flow_name, db_path=str(settings.db_path))
+        error = None
         try:
             work(warehouse, report)
             report.status = "completed"
         except BaseException as exc:
-            report.status = "failed"
-            warehouse.finish_run(report.run_id, "failed", urls_planned=report.urls_planned, counts=report.counts,
-                                 new_seeds=report.new_seeds, error=f"{type(exc).__name__}: {exc}"[:1000])
+            report.status, error = "failed", f"{type(exc).__name__}: {exc}"[:1000]
             raise
-        warehouse.finish_run(report.run_id, "completed", urls_planned=report.urls_planned, counts=report.counts,
-                             new_seeds=report.new_seeds)
+        finally:
+            warehouse.finish_run(report.run_id, report.status, urls_planned=report.urls_planned,
+                                 counts=report.counts, new_seeds=report.new_seeds, error=error)
+            warehouse.publish()
     report.seconds = time.monotonic() - started
     log.info("run %s %s: %d URLs, %d new articles", report.run_id, report.status, report.urls_planned,
              report.counts.new_articles)
+    publish_artifacts(report)
     return report
 
 

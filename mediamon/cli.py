@@ -107,6 +107,19 @@ def backfill(
     _execute(lambda: backfill_urls(urls_file=str(urls), db_path=str(settings.db_path), refetch=refetch))
 
 
+def _snapshot(db: Optional[Path]):
+    """A read-only session on the published analyst database (never blocks a running writer)."""
+    from warehouse.db import WarehouseError, open_snapshot
+
+    settings = _settings(db_path=db)
+    if not settings.db_path.exists():
+        fail(f"no database at {settings.db_path}: run `mediamon run` first", 2)
+    try:
+        return open_snapshot(settings.db_path)
+    except WarehouseError as exc:
+        fail(str(exc), exc.exit_code)
+
+
 @app.command()
 def status(
     db: DbOption = None,
@@ -114,17 +127,35 @@ def status(
 ) -> None:
     """What the last runs did, in a table."""
     from mediamon.summary import print_runs
-    from warehouse import Warehouse, WarehouseError
+    from warehouse.db import sql
 
-    settings = _settings(db_path=db)
-    if not settings.db_path.exists():
-        fail(f"no database at {settings.db_path}: run `mediamon run` first", 2)
-    try:
-        with Warehouse.open(settings.db_path) as warehouse:
-            rows = warehouse.recent_runs(limit)
-    except WarehouseError as exc:
-        fail(str(exc), exc.exit_code)
+    with _snapshot(db) as con:
+        rows = con.execute(sql("recent_runs"), {"limit": limit}).fetchall()
     print_runs(out, rows)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="words to look for (any language; case is ignored)")],
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="how many articles")] = 20,
+    show_sql: Annotated[bool, typer.Option("--sql", help="print the SQL to run it yourself, and exit")] = False,
+) -> None:
+    """Full-text search over stored articles (title and text), best first."""
+    from mediamon.summary import print_search
+    from warehouse import fts
+    from warehouse.db import sql
+
+    if show_sql:
+        out.print(f"LOAD '{fts.extension_path()}';", markup=False, highlight=False, soft_wrap=True)
+        out.print(sql("fts_search").replace("$query", "'" + query.replace("'", "''") + "'")
+                  .replace("$limit", str(limit)), markup=False, highlight=False, soft_wrap=True)
+        return
+    if not query.strip():
+        fail("search needs some words", 2)
+    with _snapshot(db) as con:
+        rows = fts.search(con, query, limit)
+    print_search(out, query, rows)
 
 
 def main() -> None:

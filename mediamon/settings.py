@@ -51,6 +51,7 @@ class Settings:
     batch_size: int = 200
     near_threshold: float = 0.7
     language_sample_chars: int = 3000
+    publish_interval: float = 300.0
 
     def replace(self, **changes: object) -> "Settings":
         """A copy with the given fields changed; ``None`` values are ignored (unset CLI flags)."""
@@ -108,6 +109,7 @@ _ENV = {
     "MEDIAMON_BATCH_SIZE": ("batch_size", _positive_int),
     "MEDIAMON_NEAR_THRESHOLD": ("near_threshold", _threshold),
     "MEDIAMON_LANGUAGE_SAMPLE_CHARS": ("language_sample_chars", _positive_int),
+    "MEDIAMON_PUBLISH_INTERVAL": ("publish_interval", _non_negative_float),
 }
 
 ENVIRONMENT_VARIABLES = tuple(_ENV)

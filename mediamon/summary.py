@@ -6,22 +6,11 @@ from rich.table import Table
 
 
 def print_summary(console: Console, report) -> None:
-    counts = report.counts
-    table = Table(title=f"mediamon {report.flow} run {report.run_id[:12]} — {report.status}", show_header=False)
+    table = Table(title=f"mediamon {report.flow} run {report.run_id[:12]}", show_header=False)
     table.add_column("what")
     table.add_column("count", justify="right")
-    if report.flow == "nightly":
-        table.add_row("seeds read / new", f"{report.seeds_seen} / {report.new_seeds}")
-    table.add_row("URLs planned", str(report.urls_planned))
-    table.add_row("fetch attempts", str(sum(counts.outcomes.values())))
-    for outcome, n in sorted(counts.outcomes.items(), key=lambda kv: (-kv[1], kv[0])):
-        table.add_row(f"  {outcome}", str(n))
-    table.add_row("new or updated articles", str(counts.new_articles))
-    table.add_row("of them duplicates", str(counts.duplicates))
-    if counts.languages:
-        table.add_row("languages", ", ".join(f"{k} {v}" for k, v in counts.languages.most_common()))
-    table.add_row("seconds", f"{report.seconds:.1f}")
-    table.add_row("database", report.db_path)
+    for row in report.rows():
+        table.add_row(row["what"], row["count"])
     console.print(table)
 
 
@@ -33,4 +22,16 @@ def print_runs(console: Console, rows: list[tuple]) -> None:
     for run_id, flow, started, _finished, status, planned, ok, failed, new, dups, seeds in rows:
         table.add_row(run_id[:8], flow, started.strftime("%m-%d %H:%M") if started else "", status,
                       str(planned), str(ok), str(failed), str(new), str(dups), str(seeds))
+    console.print(table)
+
+
+def print_search(console: Console, query: str, rows: list[tuple]) -> None:
+    if not rows:
+        console.print(f"no article matches {query!r}", markup=False)
+        return
+    table = Table(title=f"articles matching {query!r}")
+    for column in ("score", "doc_id", "language", "title / url", "text"):
+        table.add_column(column, overflow="fold")
+    for score, doc_id, url, title, language, snippet in rows:
+        table.add_row(f"{score:.2f}", doc_id, language or "", f"{title or ''}\n{url}", snippet)
     console.print(table)

@@ -44,7 +44,8 @@ def test_newer_schema_is_exit_2(tmp_path):
     from warehouse.db import latest_version
 
     db = tmp_path / "m.duckdb"
-    Warehouse.open(db).close()
+    with Warehouse.open(db) as warehouse:
+        warehouse.publish()
     with duckdb.connect(str(db)) as con:
         con.execute("INSERT INTO schema_version (version, name) VALUES (?, 'future')", [latest_version() + 1])
     result = mediamon("status", "--db", str(db), cwd=tmp_path)

@@ -83,6 +83,24 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     return max(current, latest)
 
 
+def open_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to a published analyst database whose schema this mediamon knows."""
+    path = Path(path)
+    if not path.is_file():
+        raise DatabaseUnavailable(f"no database at {path}: run `mediamon run` first")
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise DatabaseUnavailable(f"cannot open database {path}: {str(exc).strip().splitlines()[0]}") from None
+    version = schema_version(con)
+    if version > latest_version():
+        con.close()
+        raise SchemaTooNew(
+            f"database schema v{version} is newer than this mediamon understands (v{latest_version()}): upgrade mediamon"
+        )
+    return con
+
+
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-write connection to ``path`` with the schema up to date."""
     path = Path(path)
@@ -94,6 +112,8 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(str(path))
     except duckdb.IOException as exc:
         first_line = str(exc).strip().splitlines()[0]
+        if "lock" in first_line.lower():
+            raise DatabaseUnavailable(f"another mediamon run is writing this database ({path} is locked)") from None
         raise DatabaseUnavailable(f"cannot open database {path}: {first_line}") from None
     except duckdb.Error as exc:
         first_line = str(exc).strip().splitlines()[0]

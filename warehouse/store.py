@@ -14,8 +14,10 @@ import duckdb
 import pyarrow as pa
 
 from mediamon.records import Fingerprint, Language, Outcome, Page, Seed, Validators
-from warehouse.db import connect, sql
+from warehouse import fts
+from warehouse.db import DatabaseUnavailable, connect, sql
 from warehouse.dedupe import DuplicatePair, bucket_rows, find_duplicates
+from warehouse.snapshot import bootstrap, publish, writer_path
 
 
 def doc_id_for(url: str) -> str:
@@ -41,15 +43,36 @@ def _now() -> datetime:
 
 
 class Warehouse:
-    """A read-write session on the analyst database. Use as a context manager."""
+    """The writer's session: a private working database, published to the analyst path.
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, near_threshold: float = 0.7) -> None:
+    Use as a context manager; ``publish()`` makes what is committed visible to analysts.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, near_threshold: float = 0.7,
+                 working: Path | None = None, analyst: Path | None = None) -> None:
         self.con = con
         self.near_threshold = near_threshold
+        self.working, self.analyst = working, analyst
 
     @classmethod
     def open(cls, path: Path, near_threshold: float = 0.7) -> "Warehouse":
-        return cls(connect(path), near_threshold)
+        """Open the writer for the analyst database ``path`` (creating it on first use)."""
+        analyst = Path(path)
+        working = writer_path(analyst)
+        if analyst.is_dir():
+            raise DatabaseUnavailable(f"database path is a directory: {analyst}")
+        if analyst.parent.exists():
+            bootstrap(working, analyst)
+        warehouse = cls(connect(working), near_threshold, working, analyst)
+        warehouse.con.execute(sql("mark_crashed_runs"))
+        return warehouse
+
+    def publish(self) -> None:
+        """Make everything committed so far visible at the analyst path (atomic replace),
+        with the full-text index rebuilt."""
+        if self.working is not None and self.analyst is not None:
+            fts.rebuild_index(self.con)
+            publish(self.con, self.working, self.analyst)
 
     def close(self) -> None:
         self.con.close()

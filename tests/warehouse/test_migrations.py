@@ -3,6 +3,7 @@ import pytest
 
 from warehouse import DatabaseUnavailable, SchemaTooNew, Warehouse
 from warehouse.db import latest_version, migrations, schema_version
+from warehouse.snapshot import writer_path
 
 VIEW_COLUMNS = {
     "seeds": {"seed_id", "source_path", "title", "text", "language", "ingested_at"},
@@ -42,7 +43,7 @@ def test_reopening_applies_nothing_twice(tmp_path):
 def test_a_newer_schema_is_refused(tmp_path):
     path = tmp_path / "w.duckdb"
     Warehouse.open(path).close()
-    with duckdb.connect(str(path)) as con:
+    with duckdb.connect(str(writer_path(path))) as con:
         con.execute("INSERT INTO schema_version (version, name) VALUES (?, 'from the future')", [latest_version() + 1])
     with pytest.raises(SchemaTooNew, match="newer than this mediamon"):
         Warehouse.open(path)

@@ -1,0 +1,46 @@
+"""Full-text search over article text with DuckDB's ``fts`` extension, loaded offline by path.
+
+The extension ships in the ``duckdb-extension-fts`` package (same version as duckdb), so no
+``INSTALL`` (a download) is ever needed. The index is rebuilt in the writer's database before
+each publish; analysts query it read-only.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import duckdb_extension_fts
+
+from warehouse.db import sql
+
+
+def extension_path() -> Path:
+    """The fts extension file that matches the installed duckdb."""
+    root = Path(duckdb_extension_fts.__file__).resolve().parent / "extensions"
+    exact = root / f"v{duckdb.__version__}" / "fts.duckdb_extension"
+    if exact.exists():
+        return exact
+    found = sorted(root.glob("*/fts.duckdb_extension"))
+    if not found:
+        raise FileNotFoundError(f"no fts.duckdb_extension under {root}")
+    return found[-1]
+
+
+def load(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"LOAD '{extension_path()}'")
+
+
+def rebuild_index(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)build the BM25 index over documents' title and text: any script, no stemming, case folded."""
+    load(con)
+    con.execute(sql("fts_index"))
+
+
+def search(con: duckdb.DuckDBPyConnection, query: str, limit: int = 20) -> list[tuple]:
+    """(score, doc_id, url, title, language, snippet) best first; empty when nothing matches."""
+    load(con)
+    has_index = con.execute(
+        "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'fts_main_documents'").fetchone()[0]
+    if not has_index:
+        return []
+    return con.execute(sql("fts_search"), {"query": query, "limit": limit}).fetchall()
