@@ -4,6 +4,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from tests.loopback import LoopbackServer, Reply
 
 ROOT = Path(__file__).resolve().parent.parent
+PREFECT = [sys.executable, "-m", "prefect"]
 SHARED = Path(os.environ.get("MEDIAMON_SHARED", ROOT.parent / "shared"))
 AEB = SHARED / "corpus" / "aeb"
 
@@ -62,3 +64,11 @@ def serve_aeb(server: LoopbackServer, pages: dict[str, dict]) -> dict[str, str]:
         url = server.route(f"/aeb/{key}.html", Reply(200, page["html"], {"Content-Type": "text/html; charset=utf-8"}))
         urls[url] = key
     return urls
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory):
+    """A real Prefect server on 127.0.0.1 for the whole session: (api_url, env, home)."""
+    from tests.prefect_server import run_prefect_server
+
+    yield from run_prefect_server(tmp_path_factory)

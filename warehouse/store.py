@@ -163,6 +163,13 @@ class Warehouse:
     def validators_for(self, urls: list[str]) -> dict[str, Validators]:
         return {url: Validators(etag, modified) for url, etag, modified in self._with_urls(urls, "validators")}
 
+    def _stored_text_hashes(self, doc_ids: list[str]) -> dict[str, str]:
+        self.con.register("staged_changed", pa.table({"doc_id": pa.array(doc_ids, pa.string())}))
+        try:
+            return dict(self.con.execute(sql("stored_text_hashes")).fetchall())
+        finally:
+            self.con.unregister("staged_changed")
+
     def stored_urls(self, urls: list[str]) -> set[str]:
         return {row[0] for row in self._with_urls(urls, "stored_urls")}
 
@@ -215,15 +222,22 @@ class Warehouse:
                 "language_score": language.score, "language_method": language.method,
                 "content_sha256": page.content_sha256, "extractor": article.extractor, "run_id": run_id})
             items.append((doc_id, page.fingerprint))
-            counts.languages[language.code] += 1
 
         def write() -> None:
             self._staged("staged_fetches", _fetch_table(fetch_rows), "insert_fetches")
-            if doc_rows:
-                self._staged("staged_documents", pa.Table.from_pylist(doc_rows), "replace_documents")
-                pairs = self._index(items, "article", run_id, now)
+            if not doc_rows:
+                return
+            # an article whose text is unchanged keeps its fingerprint and duplicate pairs:
+            # only new or changed texts are hashed into the index and compared
+            stored = self._stored_text_hashes([row["doc_id"] for row in doc_rows])
+            changed = {row["doc_id"] for row in doc_rows if stored.get(row["doc_id"]) != row["content_sha256"]}
+            self._staged("staged_documents", pa.Table.from_pylist(doc_rows), "replace_documents")
+            if changed:
+                self._staged("staged_changed", pa.table({"doc_id": sorted(changed)}), "unindex_documents")
+                pairs = self._index([item for item in items if item[0] in changed], "article", run_id, now)
                 counts.duplicates = len({p.doc_id for p in pairs})
-            counts.new_articles = len(doc_rows)
+            counts.new_articles = len(changed)
+            counts.languages.update(row["language"] for row in doc_rows if row["doc_id"] in changed)
 
         self._in_transaction(write)
         return counts

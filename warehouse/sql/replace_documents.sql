@@ -1,6 +1,3 @@
-DELETE FROM duplicate_pairs WHERE doc_id IN (SELECT doc_id FROM staged_documents);
-DELETE FROM lsh_buckets WHERE doc_id IN (SELECT doc_id FROM staged_documents);
-DELETE FROM fingerprints WHERE doc_id IN (SELECT doc_id FROM staged_documents);
 DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM staged_documents);
 INSERT INTO documents (doc_id, url, final_url, host, fetch_id, fetched_at, via, title, author, published_at,
                        sitename, text, word_count, language, language_score, language_method,
