@@ -1,0 +1,47 @@
+"""Full-text search over stored articles: offline fts extension, any script, via CLI and SQL."""
+import subprocess
+import sys
+
+import duckdb
+
+from flows.runs import backfill_urls
+from tests.loopback import Reply, html_page
+
+PAGES = {
+    "/tr": ("Karabağ'da seçim tepkisi", ["Diaspora örgütleri Karabağ'daki sözde seçimlere tepki gösterdi. " * 6], "tr"),
+    "/ru": ("Обращение диаспоры", ["Азербайджанцы России выступили с обращением к международному сообществу. " * 6], "ru"),
+    "/en": ("Budget vote", ["The municipal council approved the road repair budget after a long debate. " * 6], "en"),
+}
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "mediamon.cli", *args], capture_output=True, text=True, timeout=60)
+
+
+def test_search_finds_articles_in_any_script(server, loopback_env):
+    for path, (title, paragraphs, lang) in PAGES.items():
+        server.route(path, Reply(200, html_page(title, paragraphs, lang=lang), {"Content-Type": "text/html"}))
+    urls = loopback_env / "urls.txt"
+    urls.write_text("\n".join(server.url(p) for p in PAGES) + "\n")
+    db = loopback_env / "test.duckdb"
+    backfill_urls(urls_file=str(urls), db_path=str(db))
+
+    russian = cli("search", "россии", "--db", str(db))       # lower case finds "России"
+    assert russian.returncode == 0, russian.stderr
+    assert server.url("/ru") in russian.stdout and server.url("/en") not in russian.stdout
+    turkish = cli("search", "seçimlere", "--db", str(db))
+    assert server.url("/tr") in turkish.stdout and server.url("/ru") not in turkish.stdout
+    nothing = cli("search", "zanzibar", "--db", str(db))
+    assert nothing.returncode == 0 and "no article matches" in nothing.stdout
+
+    # the SQL an analyst can copy runs as printed, read-only, with no network
+    printed = cli("search", "budget", "--sql", "--limit", "5").stdout
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = [con.execute(statement).fetchall() for statement in printed.split(";\n") if statement.strip()][-1]
+    assert [row[2] for row in rows] == [server.url("/en")]
+
+
+def test_search_without_a_database_is_a_one_line_error(tmp_path):
+    result = cli("search", "anything", "--db", str(tmp_path / "none.duckdb"))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"mediamon: error: no database at {tmp_path / 'none.duckdb'}: run `mediamon run` first"
