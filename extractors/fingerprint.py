@@ -1,4 +1,5 @@
-"""Text -> Fingerprint: an exact-duplicate key and a MinHash signature with LSH band keys."""
+"""Text -> Fingerprint: an exact-duplicate key, a MinHash signature with LSH band keys, and the
+cross-lingual anchors (extractors.crosslingual) that survive translation."""
 from __future__ import annotations
 
 import hashlib
@@ -8,6 +9,7 @@ import unicodedata
 import numpy as np
 from datasketch import MinHash
 
+from extractors.crosslingual import anchors
 from mediamon.records import Fingerprint
 
 NUM_PERM = 128
@@ -53,6 +55,7 @@ def fingerprint(text: str) -> Fingerprint:
         minhash=signature.tobytes(),
         band_keys=keys,
         shingle_count=len(grams),
+        anchors=anchors(text),
     )
 
 

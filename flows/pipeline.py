@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from extractors.article import extract_article
 from extractors.fingerprint import fingerprint
 from extractors.language import detect_language
+from extractors.page_language import declared_language
 from flows.http import Fetcher
 from mediamon.records import FetchResult, Outcome, Page, Validators
 from mediamon.settings import Settings
@@ -22,7 +23,7 @@ def analyse(fetch: FetchResult, settings: Settings) -> Page:
     return Page(
         fetch=fetch,
         article=article,
-        language=detect_language(article.text, settings.language_sample_chars),
+        language=detect_language(article.text, settings.language_sample_chars, declared_language(fetch.body)),
         fingerprint=fingerprint(article.text),
         content_sha256=hashlib.sha256(article.text.encode("utf-8")).hexdigest(),
     )

@@ -90,8 +90,22 @@ class Article:
 @dataclass(frozen=True, slots=True)
 class Language:
     code: str     # ISO 639-1, or "und" when undetermined
-    score: float  # the detector's probability for ``code``
-    method: str   # which detector decided
+    score: float  # the deciding detector's probability for ``code`` (see extractors.language_rule)
+    method: str   # which rule decided: agree, langid, declared, too_short, mixed, disputed
+    # each opinion as given, so an analyst can audit a label (None: that detector was not run)
+    langdetect_code: str | None = None
+    langdetect_score: float | None = None
+    langid_code: str | None = None    # py3langid, the second opinion
+    langid_score: float | None = None
+    declared: str | None = None       # the page's own claim: <html lang>, content-language, og:locale
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """Something a translation keeps: a name, acronym, number or date, by a language-independent key."""
+
+    key: str      # kind prefix + normal form: 'n:' name skeleton, 'a:' acronym, '#:' number, 'y:' year, 'd:' MM-DD
+    surface: str  # how the text first wrote it
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +114,7 @@ class Fingerprint:
     minhash: bytes                 # MinHash signature (uint32 little-endian values)
     band_keys: tuple[int, ...]     # LSH bucket key per band (signed 64-bit)
     shingle_count: int
+    anchors: tuple[Anchor, ...] = ()  # cross-lingual anchors (extractors.crosslingual)
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,6 +52,10 @@ class Settings:
     near_threshold: float = 0.7
     language_sample_chars: int = 3000
     publish_interval: float = 300.0
+    max_attempts: int = 3
+    backoff_base: float = 1.0
+    retry_after_cap: float = 60.0
+    max_crawl_delay: float = 60.0
 
     def replace(self, **changes: object) -> "Settings":
         """A copy with the given fields changed; ``None`` values are ignored (unset CLI flags)."""
@@ -87,6 +91,14 @@ def _threshold(raw: str) -> float:
     return value
 
 
+def user_agent_with_contact(raw: str) -> str:
+    """The default User-Agent with ``raw`` as its contact URL (``MEDIAMON_CONTACT_URL``)."""
+    contact = raw.strip()
+    if not contact.startswith(("http://", "https://", "mailto:")) or any(c.isspace() for c in contact):
+        raise ValueError("must be an http(s):// or mailto: URL")
+    return f"mediamon/{__version__} (+{contact}; media-monitoring research crawler)"
+
+
 def _csv(raw: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in raw.split(",") if part.strip())
 
@@ -95,6 +107,7 @@ _ENV = {
     "MEDIAMON_DB": ("db_path", Path),
     "MEDIAMON_SEEDS": ("seeds_dir", Path),
     "MEDIAMON_ARCHIVE_DIR": ("archive_dir", Path),
+    "MEDIAMON_CONTACT_URL": ("user_agent", user_agent_with_contact),  # before USER_AGENT: a full UA wins
     "MEDIAMON_USER_AGENT": ("user_agent", str),
     "MEDIAMON_PER_HOST_CONCURRENCY": ("per_host_concurrency", _positive_int),
     "MEDIAMON_PER_HOST_DELAY": ("per_host_delay", _non_negative_float),
@@ -110,6 +123,10 @@ _ENV = {
     "MEDIAMON_NEAR_THRESHOLD": ("near_threshold", _threshold),
     "MEDIAMON_LANGUAGE_SAMPLE_CHARS": ("language_sample_chars", _positive_int),
     "MEDIAMON_PUBLISH_INTERVAL": ("publish_interval", _non_negative_float),
+    "MEDIAMON_MAX_ATTEMPTS": ("max_attempts", _positive_int),
+    "MEDIAMON_BACKOFF_BASE": ("backoff_base", _non_negative_float),
+    "MEDIAMON_RETRY_AFTER_CAP": ("retry_after_cap", _non_negative_float),
+    "MEDIAMON_MAX_CRAWL_DELAY": ("max_crawl_delay", _non_negative_float),
 }
 
 ENVIRONMENT_VARIABLES = tuple(_ENV)

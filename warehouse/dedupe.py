@@ -1,18 +1,25 @@
-"""Duplicate look-ups: exact (normalised-text hash) and near (MinHash + persisted LSH buckets).
+"""Duplicate look-ups and the persisted index behind them.
 
-A batch is compared with everything stored (seeds and documents share one id space) and with
-its own earlier items. Pairs point from the later document to the earlier one.
+Exact (normalised-text hash) and near (MinHash + persisted LSH buckets) duplicates, cross-lingual
+candidates (warehouse.anchor_index) and clusters (warehouse.clusters). A batch is compared with
+everything stored (seeds and documents share one id space) and with its own earlier items, then
+added to the index: stored documents are looked up, never hashed again. Pairs point from the
+later document to the earlier one.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 import duckdb
 import pyarrow as pa
 
+from extractors.crosslingual import anchors
 from extractors.fingerprint import estimated_jaccard
 from mediamon.records import Fingerprint
+from warehouse.anchor_index import AnchoredDoc, CrossLingualPair, anchor_set_rows, find_cross_lingual
+from warehouse.clusters import recluster
 from warehouse.db import sql
 
 NEAR_MATCHES_KEPT = 3
@@ -96,3 +103,93 @@ def find_duplicates(con: duckdb.DuckDBPyConnection, items: list[tuple[str, Finge
         for band in enumerate(fp.band_keys):
             earlier_in_bucket[band].append(doc_id)
     return pairs
+
+
+@dataclass(frozen=True, slots=True)
+class IndexEntry:
+    """A document to add to the duplicate index: its id, fingerprint and detected language."""
+
+    doc_id: str
+    fingerprint: Fingerprint
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class IndexResult:
+    pairs: list[DuplicatePair]              # exact and near
+    cross_lingual: list[CrossLingualPair]   # candidates only
+
+
+def _run(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, statement: str) -> None:
+    con.register(name, table)
+    try:
+        con.execute(sql(statement))
+    finally:
+        con.unregister(name)
+
+
+def index_documents(con: duckdb.DuckDBPyConnection, entries: list[IndexEntry], kind: str, run_id: str,
+                    now: datetime, threshold: float) -> IndexResult:
+    """Find the duplicates of ``entries``, then add them to the index, store the pairs, update clusters.
+
+    Call inside the batch's transaction. An entry already indexed (a re-fetched article whose text
+    changed) must have left the MinHash index first (``unindex_documents``); it leaves the anchor
+    index here.
+    """
+    if not entries:
+        return IndexResult([], [])
+    ids = pa.table({"doc_id": pa.array([e.doc_id for e in entries], pa.string())})
+    _run(con, "staged_reindexed", ids, "unindex_anchors")
+    items = [(e.doc_id, e.fingerprint) for e in entries]
+    pairs = find_duplicates(con, items, threshold)
+    anchored = [AnchoredDoc(e.doc_id, e.language, e.fingerprint.anchors) for e in entries]
+    cross = find_cross_lingual(con, anchored, {(p.doc_id, p.duplicate_of) for p in pairs})
+
+    _run(con, "staged_fingerprints", pa.Table.from_pylist([{
+        "doc_id": doc_id, "kind": kind, "normalized_sha256": fp.normalized_sha256, "minhash": fp.minhash,
+        "shingle_count": fp.shingle_count, "first_seen": now} for doc_id, fp in items]), "insert_fingerprints_only")
+    _run(con, "staged_buckets", bucket_rows(items), "insert_buckets")
+    _run(con, "staged_anchor_sets", anchor_set_rows(anchored), "insert_anchors")
+    if pairs:
+        _run(con, "staged_duplicates", pa.Table.from_pylist([{
+            "doc_id": p.doc_id, "duplicate_of": p.duplicate_of, "kind": p.kind, "similarity": p.similarity,
+            "containment": p.containment, "detected_at": now, "run_id": run_id} for p in pairs]), "insert_duplicates")
+    _store_cross_lingual(con, cross, now, run_id)
+    recluster(con, {e.doc_id for e in entries} | {p.duplicate_of for p in pairs})
+    return IndexResult(pairs, cross)
+
+
+def _store_cross_lingual(con: duckdb.DuckDBPyConnection, cross: list[CrossLingualPair], now: datetime,
+                         run_id: str) -> None:
+    if cross:
+        _run(con, "staged_cross_lingual", pa.Table.from_pylist([{
+            "doc_id": c.doc_id, "duplicate_of": c.duplicate_of, "score": c.match.score,
+            "containment": c.match.containment, "shared_anchors": c.match.shared, "evidence": c.match.evidence,
+            "detected_at": now, "run_id": run_id} for c in cross]), "insert_cross_lingual")
+
+
+BACKLOG_CHUNK = 500
+
+
+def index_backlog(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
+    """Give documents indexed before the anchor index and clusters existed their rows; return how many.
+
+    Runs when the writer opens the database; after the first time it finds nothing to do.
+    """
+    backlog = con.execute(sql("index_backlog")).fetchall()
+    if not backlog:
+        return 0
+    unanchored = [AnchoredDoc(doc_id, language or "und", anchors(text or ""))
+                  for doc_id, _, text, language, needs_anchors in backlog if needs_anchors]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for start in range(0, len(unanchored), BACKLOG_CHUNK):
+            chunk = unanchored[start : start + BACKLOG_CHUNK]
+            _store_cross_lingual(con, find_cross_lingual(con, chunk), now, "index-backlog")
+            _run(con, "staged_anchor_sets", anchor_set_rows(chunk), "insert_anchors")
+        recluster(con, {row[0] for row in backlog})
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return len(backlog)

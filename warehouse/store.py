@@ -16,7 +16,7 @@ import pyarrow as pa
 from mediamon.records import Fingerprint, Language, Outcome, Page, Seed, Validators
 from warehouse import fts
 from warehouse.db import DatabaseUnavailable, connect, sql
-from warehouse.dedupe import DuplicatePair, bucket_rows, find_duplicates
+from warehouse.dedupe import DuplicatePair, IndexEntry, index_backlog, index_documents
 from warehouse.snapshot import bootstrap, publish, writer_path
 
 
@@ -65,6 +65,7 @@ class Warehouse:
             bootstrap(working, analyst)
         warehouse = cls(connect(working), near_threshold, working, analyst)
         warehouse.con.execute(sql("mark_crashed_runs"))
+        index_backlog(warehouse.con, _now())  # documents indexed before clusters and anchors existed
         return warehouse
 
     def publish(self) -> None:
@@ -133,7 +134,7 @@ class Warehouse:
         seed_rows = pa.Table.from_pylist([{
             "seed_id": s.seed_id, "source_path": s.source_path, "title": s.title, "text": s.text,
             "content_sha256": s.content_sha256, "language": lang.code, "language_score": lang.score,
-            "language_method": lang.method, "ingested_at": now, "run_id": run_id,
+            "language_method": lang.method, "ingested_at": now, "run_id": run_id, **_language_audit(lang),
         } for s, lang, _ in fresh])
         citation_rows = pa.Table.from_pylist(
             [{"seed_id": s.seed_id, "position": c.position, "url_as_cited": c.url_as_cited, "url": c.url}
@@ -144,7 +145,7 @@ class Warehouse:
         def write() -> None:
             self._staged("staged_seeds", seed_rows, "insert_seeds")
             self._staged("staged_citations", citation_rows, "insert_citations")
-            self._index([(s.seed_id, fp) for s, _, fp in fresh], "seed", run_id, now)
+            self._index([IndexEntry(s.seed_id, fp, lang.code) for s, lang, fp in fresh], "seed", run_id, now)
 
         self._in_transaction(write)
         return len(fresh)
@@ -174,22 +175,10 @@ class Warehouse:
         return {row[0] for row in self._with_urls(urls, "stored_urls")}
 
     # -- batches ------------------------------------------------------------------------------
-    def _index(self, items: list[tuple[str, Fingerprint]], kind: str, run_id: str, now: datetime) -> list[DuplicatePair]:
-        """Find duplicates of ``items``, then add them to the index and store the pairs."""
-        pairs = find_duplicates(self.con, items, self.near_threshold)
-        self._staged("staged_fingerprints", pa.Table.from_pylist([{
-            "doc_id": doc_id, "kind": kind, "normalized_sha256": fp.normalized_sha256, "minhash": fp.minhash,
-            "shingle_count": fp.shingle_count, "first_seen": now} for doc_id, fp in items]), "insert_fingerprints_only")
-        self.con.register("staged_buckets", bucket_rows(items))
-        try:
-            self.con.execute(sql("insert_buckets"))
-        finally:
-            self.con.unregister("staged_buckets")
-        if pairs:
-            self._staged("staged_duplicates", pa.Table.from_pylist([{
-                "doc_id": p.doc_id, "duplicate_of": p.duplicate_of, "kind": p.kind, "similarity": p.similarity,
-                "containment": p.containment, "detected_at": now, "run_id": run_id} for p in pairs]), "insert_duplicates")
-        return pairs
+    def _index(self, entries: list[IndexEntry], kind: str, run_id: str, now: datetime) -> list[DuplicatePair]:
+        """Find duplicates of ``entries`` (exact, near, cross-lingual candidates), then add them to the
+        index with their pairs and clusters (warehouse.dedupe); return the exact and near pairs."""
+        return index_documents(self.con, entries, kind, run_id, now, self.near_threshold).pairs
 
     def commit_batch(self, pages: list[Page], run_id: str) -> BatchCounts:
         """Store a batch's fetch attempts and articles, and their duplicates, in one transaction."""
@@ -219,9 +208,9 @@ class Warehouse:
                 "fetch_id": fetch_id, "fetched_at": fetch.attempted_at, "via": fetch.via, "title": article.title,
                 "author": article.author, "published_at": article.published_at, "sitename": article.sitename,
                 "text": article.text, "word_count": len(article.text.split()), "language": language.code,
-                "language_score": language.score, "language_method": language.method,
+                "language_score": language.score, "language_method": language.method, **_language_audit(language),
                 "content_sha256": page.content_sha256, "extractor": article.extractor, "run_id": run_id})
-            items.append((doc_id, page.fingerprint))
+            items.append(IndexEntry(doc_id, page.fingerprint, language.code))
 
         def write() -> None:
             self._staged("staged_fetches", _fetch_table(fetch_rows), "insert_fetches")
@@ -234,7 +223,7 @@ class Warehouse:
             self._staged("staged_documents", pa.Table.from_pylist(doc_rows), "replace_documents")
             if changed:
                 self._staged("staged_changed", pa.table({"doc_id": sorted(changed)}), "unindex_documents")
-                pairs = self._index([item for item in items if item[0] in changed], "article", run_id, now)
+                pairs = self._index([item for item in items if item.doc_id in changed], "article", run_id, now)
                 counts.duplicates = len({p.doc_id for p in pairs})
             counts.new_articles = len(changed)
             counts.languages.update(row["language"] for row in doc_rows if row["doc_id"] in changed)
@@ -250,6 +239,13 @@ _FETCH_SCHEMA = pa.schema([
     ("elapsed_ms", pa.int32()), ("error", pa.string()), ("etag", pa.string()), ("last_modified", pa.string()),
     ("via", pa.string()), ("run_id", pa.string()),
 ])
+
+
+def _language_audit(language: Language) -> dict:
+    """Each detector's own answer and the page's declaration, stored beside the decision."""
+    return {"langdetect_language": language.langdetect_code, "langdetect_score": language.langdetect_score,
+            "langid_language": language.langid_code, "langid_score": language.langid_score,
+            "declared_language": language.declared}
 
 
 def _fetch_table(rows: list[dict]) -> pa.Table:

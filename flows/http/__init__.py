@@ -1,4 +1,4 @@
-"""The HTTP client: one fetch attempt ends as a FetchResult, never an exception."""
+"""The HTTP client: every attempt for a URL ends as a FetchResult, never an exception."""
 from flows.http.client import Fetcher
 
 __all__ = ["Fetcher"]

@@ -1,192 +1,198 @@
-"""One polite, bounded HTTP fetch: bytes in, a FetchResult out, never an exception."""
+"""The Fetcher: every attempt made for a URL, each ended as a FetchResult, never an exception.
+
+One URL: robots.txt of its origin (cached), then attempts with backoff while the failure is
+transient; within an attempt, redirects followed by hand, each hop checked (scheme, robots.txt,
+address guard at connect time), paced per host and bounded in time and size (``exchange``).
+"""
 from __future__ import annotations
 
-import socket
+import dataclasses
+import logging
+import random
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Callable
 from urllib.parse import urljoin, urlsplit
 
 import requests
-import urllib3
-from requests.adapters import HTTPAdapter
 
-from flows.http.guard import AllowList, DnsFailure, check_target
+from flows.http.deadline import Watchdog
+from flows.http.exchange import BodyRules, Exchange, Timeouts, exchange
+from flows.http.guard import AllowList
 from flows.http.pacing import HostPacer
+from flows.http.pinned import GuardedAdapter
+from flows.http.retry import RetryPolicy, parse_retry_after
+from flows.http.robots import ROBOTS_MAX_BYTES, RobotsCache, RobotsRules, agent_token
 from mediamon.records import FetchResult, Outcome, Validators
 from mediamon.settings import Settings
 
-HTML_TYPES = ("text/html", "application/xhtml+xml")
-REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-_CHUNK = 64 * 1024
+log = logging.getLogger("mediamon.fetch")
+ROBOTS_MAX_REDIRECTS = 5  # RFC 9309: follow at least five
 
 
-class _Failure(Exception):
-    """Ends an attempt early with an outcome (internal to this module)."""
+@dataclass(frozen=True, slots=True)
+class _Purpose:
+    """What is being fetched: an article page, or an origin's robots.txt."""
 
-    def __init__(self, outcome: Outcome, error: str, status: int | None = None) -> None:
-        super().__init__(error)
-        self.outcome, self.error, self.status = outcome, error, status
-
-
-def is_html(content_type: str | None) -> bool:
-    """HTML and XHTML are extracted; a missing Content-Type is given the benefit of the doubt."""
-    if not content_type:
-        return True
-    return content_type.split(";")[0].strip().lower() in HTML_TYPES
+    body: BodyRules
+    max_redirects: int
+    obeys_robots: bool
 
 
-def _classify(exc: BaseException) -> tuple[Outcome, str]:
-    """Map a requests/urllib3/socket exception to an outcome."""
-    chain, seen = [], exc
-    while seen is not None and len(chain) < 10:
-        chain.append(seen)
-        seen = seen.__cause__ or seen.__context__ or (seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None)
-    message = f"{type(exc).__name__}: {exc}"[:500]
-
-    def found(*types: type) -> bool:
-        return any(isinstance(e, types) for e in chain)
-
-    if found(urllib3.exceptions.NameResolutionError, socket.gaierror):
-        return Outcome.DNS_ERROR, message
-    if found(requests.exceptions.SSLError, urllib3.exceptions.SSLError):
-        return Outcome.TLS_ERROR, message
-    # urllib3's NewConnectionError (refused, unreachable) subclasses its timeout error: test it first
-    if found(urllib3.exceptions.NewConnectionError, ConnectionRefusedError, ConnectionResetError):
-        return Outcome.CONNECTION_ERROR, message
-    if found(requests.Timeout, urllib3.exceptions.TimeoutError, socket.timeout):
-        return Outcome.TIMEOUT, message
-    if found(requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema,
-             requests.exceptions.MissingSchema, urllib3.exceptions.LocationParseError):
-        return Outcome.INVALID_URL, message
-    return Outcome.CONNECTION_ERROR, message
+@dataclass(frozen=True, slots=True)
+class _Attempt:
+    result: FetchResult
+    retry_after: str | None = None
+    final: bool = False  # refused before any request (robots.txt, scheme): trying again cannot help
 
 
 class Fetcher:
-    """Fetches URLs with the settings' timeouts, size cap, address guard and per-host pacing.
+    """Fetches URLs politely and within bounds. Thread-safe: one Fetcher serves a pool of threads."""
 
-    Thread-safe: one Fetcher serves a pool of worker threads.
-    """
-
-    def __init__(self, settings: Settings, pacer: HostPacer | None = None) -> None:
+    def __init__(self, settings: Settings, pacer: HostPacer | None = None, *,
+                 sleep: Callable[[float], None] = time.sleep, rng: random.Random | None = None) -> None:
         self.settings = settings
-        self.allow = AllowList.parse(settings.allow_hosts)
         self.pacer = pacer or HostPacer(settings.per_host_concurrency, settings.per_host_delay)
-        self.session = requests.Session()
-        self.session.trust_env = False  # no proxies or netrc from the environment: we talk to the target
-        adapter = HTTPAdapter(pool_connections=64, pool_maxsize=max(8, settings.fetch_workers), max_retries=0)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
-        self.session.headers.update({
+        self.watchdog = Watchdog()
+        self.timeouts = Timeouts(settings.connect_timeout, settings.read_timeout, settings.total_timeout)
+        self.retry = RetryPolicy(settings.max_attempts, settings.backoff_base, settings.retry_after_cap,
+                                 rng or random.Random())
+        self.robots = RobotsCache(self._fetch_robots)
+        self.agent = agent_token(settings.user_agent)
+        self._sleep = sleep
+        self._page = _Purpose(BodyRules(settings.max_bytes), settings.max_redirects, obeys_robots=True)
+        self._robots_txt = _Purpose(BodyRules(min(ROBOTS_MAX_BYTES, settings.max_bytes), truncate=True, any_type=True),
+                                    min(ROBOTS_MAX_REDIRECTS, settings.max_redirects), obeys_robots=False)
+        self.session = self._session(settings)
+
+    @staticmethod
+    def _session(settings: Settings) -> requests.Session:
+        session = requests.Session()
+        session.trust_env = False  # no proxies or netrc from the environment: we talk to the target
+        adapter = GuardedAdapter(AllowList.parse(settings.allow_hosts), pool_connections=64,
+                                 pool_maxsize=max(8, settings.fetch_workers), max_retries=0)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        session.headers.update({
             "User-Agent": settings.user_agent,
             "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
             "Accept-Encoding": "gzip, deflate",
         })
+        return session
 
     def close(self) -> None:
         self.session.close()
+        self.watchdog.close()
 
     def fetch(self, url: str, validators: Validators | None = None) -> list[FetchResult]:
         """Every attempt made for ``url`` (the last one is the verdict)."""
-        return [self._attempt(url, validators)]
-
-    def _attempt(self, url: str, validators: Validators | None) -> FetchResult:
-        attempted_at = datetime.now(timezone.utc)
-        started = time.monotonic()
-        redirects: list[str] = []
-        current = url
-        fields: dict = {}
         try:
-            for _hop in range(self.settings.max_redirects + 1):
-                response = self._request(current, validators if not redirects else None)
-                with response:
-                    fields = self._headers_of(response)
-                    location = response.headers.get("Location")
-                    if response.status_code in REDIRECT_STATUSES and location:
-                        current = urljoin(current, location)
-                        redirects.append(current)
-                        continue
-                    outcome, body = self._read(response, started)
-                return self._result(url, attempted_at, started, outcome, current, redirects,
-                                    body=body, **fields)
-            raise _Failure(Outcome.REDIRECT_LOOP,
-                           f"more than {self.settings.max_redirects} redirects", fields.get("http_status"))
-        except _Failure as failure:
-            return self._result(url, attempted_at, started, failure.outcome, current, redirects,
-                                error=failure.error, http_status=failure.status or fields.get("http_status"))
-        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
-            outcome, message = _classify(exc)
-            return self._result(url, attempted_at, started, outcome, current, redirects,
-                                error=message, http_status=fields.get("http_status"))
+            return self._with_retries(url, validators, self._page)
+        except Exception as exc:  # a bug in here must cost one URL, not the batch: record it
+            log.warning("fetching %s failed unexpectedly: %s: %s", url, type(exc).__name__, exc)
+            return [FetchResult(url=url, attempted_at=_now(), outcome=Outcome.CONNECTION_ERROR,
+                                error=f"unexpected {type(exc).__name__}: {exc}"[:500])]
 
-    def _request(self, url: str, validators: Validators | None) -> requests.Response:
-        parts = urlsplit(url)
-        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-            raise _Failure(Outcome.INVALID_URL, f"not an http(s) URL: {url[:200]}")
-        try:
-            port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
-            refusal = check_target(parts.hostname, port, self.allow)
-        except DnsFailure as exc:
-            raise _Failure(Outcome.DNS_ERROR, f"{parts.hostname}: {exc}") from None
-        if refusal:
-            raise _Failure(Outcome.BLOCKED_ADDRESS, refusal)
+    def _fetch_robots(self, robots_url: str) -> FetchResult:
+        return self._with_retries(robots_url, None, self._robots_txt)[-1]
+
+    def _with_retries(self, url: str, validators: Validators | None, purpose: _Purpose) -> list[FetchResult]:
+        results: list[FetchResult] = []
+        while True:
+            attempt = self._attempt(url, validators, purpose)
+            results.append(attempt.result)
+            if attempt.final:
+                return results
+            decision = self.retry.decide(attempt.result, len(results), parse_retry_after(attempt.retry_after))
+            if decision.pause is None:
+                if decision.reason:
+                    results[-1] = _with_note(results[-1], decision.reason)
+                return results
+            self._sleep(decision.pause)
+
+    def _attempt(self, url: str, validators: Validators | None, purpose: _Purpose) -> _Attempt:
+        """One attempt: the request and every redirect hop it leads to."""
+        attempted_at, hops, current, seconds = _now(), [], url, 0.0
+
+        def ended(outcome: Outcome, error: str | None, answer: Exchange | None = None) -> _Attempt:
+            result = _result(url, attempted_at, current, hops, seconds, outcome, error, answer)
+            return _Attempt(result, answer.retry_after if answer else None, final=answer is None)
+
+        for _hop in range(purpose.max_redirects + 1):
+            host, problem = _http_host(current, first=not hops)
+            if problem:
+                return ended(Outcome.INVALID_URL, problem)
+            rules = self.robots.rules_for(current) if purpose.obeys_robots else None
+            refusal = self._robots_refusal(current, rules)
+            if refusal:
+                return ended(*refusal)
+            answer = self._exchange(host, current, validators, purpose, rules)
+            seconds += answer.seconds
+            if answer.outcome is not None:
+                return ended(answer.outcome, answer.error, answer)
+            try:
+                current = urljoin(current, answer.location or "")
+            except ValueError:
+                return ended(Outcome.INVALID_URL, f"redirect to a malformed URL: {answer.location!r}"[:300], answer)
+            hops.append(current)
+        return ended(Outcome.REDIRECT_LOOP, f"more than {purpose.max_redirects} redirects")
+
+    def _robots_refusal(self, url: str, rules: RobotsRules | None) -> tuple[Outcome, str] | None:
+        if rules is None:
+            return None
+        if rules.unreachable is not None:
+            failed = rules.unreachable
+            return failed.outcome, f"robots.txt: {failed.error or failed.outcome}; not requested"
+        if not rules.allows(url, self.agent):
+            return Outcome.ROBOTS_DISALLOWED, rules.note or f"{rules.robots_url} disallows it for {self.agent}"
+        return None
+
+    def _exchange(self, host: str, url: str, validators: Validators | None, purpose: _Purpose,
+                  rules: RobotsRules | None) -> Exchange:
         headers = {}
         if validators and validators.etag:
             headers["If-None-Match"] = validators.etag
         if validators and validators.last_modified:
             headers["If-Modified-Since"] = validators.last_modified
-        with self.pacer.request(parts.hostname.lower()):
-            return self.session.get(
-                url, headers=headers, stream=True, allow_redirects=False,
-                timeout=(self.settings.connect_timeout, self.settings.read_timeout),
-            )
+        with self.pacer.request(host, self._delay(rules)):
+            return exchange(self.session, url, headers, self.timeouts, purpose.body, self.watchdog)
 
-    @staticmethod
-    def _headers_of(response: requests.Response) -> dict:
-        return {
-            "http_status": response.status_code,
-            "content_type": response.headers.get("Content-Type"),
-            "etag": response.headers.get("ETag"),
-            "last_modified": response.headers.get("Last-Modified"),
-        }
+    def _delay(self, rules: RobotsRules | None) -> float:
+        """Seconds between request starts to this host: the setting, or robots.txt's Crawl-delay when larger."""
+        crawl_delay = rules.crawl_delay(self.agent) if rules else None
+        if crawl_delay is None:
+            return self.settings.per_host_delay
+        return max(self.settings.per_host_delay, min(crawl_delay, self.settings.max_crawl_delay))
 
-    def _read(self, response: requests.Response, started: float) -> tuple[Outcome, bytes | None]:
-        status = response.status_code
-        if status == 304:
-            return Outcome.NOT_MODIFIED, None
-        if status >= 400:
-            raise _Failure(Outcome.HTTP_ERROR, f"HTTP {status}", status)
-        if not is_html(response.headers.get("Content-Type")):
-            raise _Failure(Outcome.NOT_HTML, f"content type {response.headers.get('Content-Type')}", status)
-        return Outcome.OK, self._read_body(response, started)
 
-    def _read_body(self, response: requests.Response, started: float) -> bytes:
-        """The decoded body, bounded in size and in total time however slowly it arrives."""
-        deadline = started + self.settings.total_timeout
-        limit = self.settings.max_bytes
-        declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and "Content-Encoding" not in response.headers and int(declared) > limit:
-            raise _Failure(Outcome.TOO_LARGE, f"Content-Length {declared} over {limit} bytes", response.status_code)
-        chunks, size = [], 0
-        while True:
-            if time.monotonic() > deadline:
-                raise _Failure(Outcome.TIMEOUT, f"body not complete within {self.settings.total_timeout:g}s",
-                               response.status_code)
-            chunk = response.raw.read1(_CHUNK, decode_content=True)
-            if not chunk:
-                break
-            size += len(chunk)
-            if size > limit:
-                raise _Failure(Outcome.TOO_LARGE, f"body over {limit} bytes", response.status_code)
-            chunks.append(chunk)
-        return b"".join(chunks)
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
 
-    @staticmethod
-    def _result(url, attempted_at, started, outcome, final_url, redirects, *, body=None, error=None,
-                http_status=None, content_type=None, etag=None, last_modified=None) -> FetchResult:
-        return FetchResult(
-            url=url, attempted_at=attempted_at, outcome=outcome, http_status=http_status,
-            final_url=final_url, redirects=tuple(redirects), content_type=content_type,
-            body=body, bytes=len(body) if body else 0,
-            elapsed_ms=int((time.monotonic() - started) * 1000), error=error,
-            etag=etag, last_modified=last_modified,
-        )
+
+def _http_host(url: str, first: bool) -> tuple[str, str | None]:
+    """The host of an http(s) URL, or why it cannot be requested."""
+    prefix = "" if first else "redirect to "
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError as exc:
+        return "", f"{prefix}a malformed URL ({exc}): {url[:200]}"
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "", f"{prefix}a URL that is not http(s): {url[:200]}"
+    return parts.hostname.lower(), None
+
+
+def _result(url: str, attempted_at: datetime, final_url: str, hops: list[str], seconds: float,
+            outcome: Outcome, error: str | None, answer: Exchange | None) -> FetchResult:
+    body = answer.body if answer is not None and outcome == Outcome.OK else None
+    return FetchResult(
+        url=url, attempted_at=attempted_at, outcome=outcome, final_url=final_url, redirects=tuple(hops),
+        http_status=answer.status if answer else None, content_type=answer.content_type if answer else None,
+        etag=answer.etag if answer else None, last_modified=answer.last_modified if answer else None,
+        body=body, bytes=len(body) if body else 0, elapsed_ms=int(seconds * 1000), error=error,
+    )
+
+
+def _with_note(result: FetchResult, note: str) -> FetchResult:
+    return dataclasses.replace(result, error=f"{result.error}; {note}" if result.error else note)

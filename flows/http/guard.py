@@ -1,4 +1,8 @@
-"""Address guard: refuse loopback, private, link-local, multicast and cloud-metadata targets."""
+"""Address guard: refuse loopback, private, link-local, multicast and cloud-metadata targets.
+
+The check runs where the connection is made (see ``flows.http.pinned``): the addresses vetted here
+are the addresses connected to, so a name that resolves differently a moment later cannot slip past.
+"""
 from __future__ import annotations
 
 import ipaddress
@@ -7,11 +11,16 @@ from dataclasses import dataclass
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-_METADATA = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
+_METADATA = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254"),
+             ipaddress.ip_address("100.100.100.200")}
 
 
 class DnsFailure(Exception):
     """The host name does not resolve."""
+
+
+class BlockedAddress(Exception):
+    """The target resolves to an address the guard refuses (not an OSError: it must not look like a network fault)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +59,7 @@ def forbidden_reason(address: IPAddress) -> str | None:
         ("unspecified", address.is_unspecified),
         ("private", address.is_private),
         ("reserved", address.is_reserved),
+        ("non-public", not address.is_global),  # e.g. 100.64.0.0/10 carrier-grade NAT
     ):
         if flag:
             return f"{reason} address"
@@ -57,22 +67,26 @@ def forbidden_reason(address: IPAddress) -> str | None:
 
 
 def resolve(host: str, port: int) -> list[IPAddress]:
+    """Every address ``host`` resolves to, in the resolver's order, without duplicates."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise DnsFailure(str(exc)) from None
-    return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+    return list(dict.fromkeys(addresses))
 
 
-def check_target(host: str, port: int, allow: AllowList) -> str | None:
-    """None when every address ``host`` resolves to may be fetched; else the reason it may not.
+def vetted_addresses(host: str, port: int, allow: AllowList) -> list[IPAddress]:
+    """The addresses to connect to for ``host``.
 
-    Raises DnsFailure when the name does not resolve.
+    Raises BlockedAddress when any address it resolves to is refused (a name that mixes public and
+    private answers is treated as hostile), DnsFailure when it does not resolve.
     """
-    for address in resolve(host, port):
+    addresses = resolve(host, port)
+    for address in addresses:
         if allow.allows(host, address):
             continue
         reason = forbidden_reason(address)
         if reason:
-            return f"{host} resolves to {address}: {reason}"
-    return None
+            raise BlockedAddress(f"{host} resolves to {address}: {reason}")
+    return addresses

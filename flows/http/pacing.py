@@ -5,10 +5,34 @@ import threading
 import time
 from collections import defaultdict
 from contextlib import contextmanager
+from itertools import chain, zip_longest
 from typing import Iterator
+from urllib.parse import urlsplit
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def interleave_by_host(urls: list[str]) -> list[str]:
+    """``urls`` reordered round-robin across hosts (hosts in order of first appearance).
+
+    A pool of workers taking URLs in this order spreads over the hosts, instead of every worker
+    queuing at one host's pacing while the other hosts wait.
+    """
+    by_host: dict[str, list[str]] = defaultdict(list)
+    for url in urls:
+        by_host[_host(url)].append(url)
+    rounds = zip_longest(*by_host.values())
+    return [url for url in chain.from_iterable(rounds) if url is not None]
 
 
 class HostPacer:
+    """At most ``concurrency`` requests in flight per host, started at least ``delay`` seconds apart."""
+
     def __init__(self, concurrency: int, delay: float) -> None:
         self._concurrency = concurrency
         self._delay = delay

@@ -96,7 +96,7 @@ def test_ok_fetch_without_article_is_recorded_as_empty_extraction(tmp_path):
 
 
 def test_a_failed_batch_leaves_nothing_behind(tmp_path, monkeypatch):
-    import warehouse.store as store
+    import warehouse.dedupe as dedupe
 
     with Warehouse.open(tmp_path / "w.duckdb") as warehouse:
         run = warehouse.start_run("test")
@@ -104,7 +104,7 @@ def test_a_failed_batch_leaves_nothing_behind(tmp_path, monkeypatch):
         def boom(*args, **kwargs):
             raise RuntimeError("disk on fire")
 
-        monkeypatch.setattr(store, "find_duplicates", boom)
+        monkeypatch.setattr(dedupe, "find_duplicates", boom)
         try:
             warehouse.commit_batch([page("http://x.example/a", text_of(7))], run)
         except RuntimeError:

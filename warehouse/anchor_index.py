@@ -1,0 +1,123 @@
+"""Cross-lingual candidates against the persisted anchor index.
+
+Each indexed document's anchors (extractors.crosslingual) are stored once (``anchor_sets``) with
+an inverted index (``anchor_postings``). A new document probes the index with its rarest anchors
+only, so an anchor every article on the story shares (Karabakh, Azerbaijan) never fans out;
+stored documents in another language that share two or more probes are scored on their whole
+anchor sets, weighted by how rare each anchor is among stored documents.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from extractors.crosslingual import CrossLingualMatch, anchor_score
+from mediamon.records import Anchor
+from warehouse.db import sql
+
+PROBES = 10           # rarest anchors of a new document looked up in the index
+MIN_PROBE_HITS = 2    # probes a stored document must share to be scored
+CANDIDATES_KEPT = 3   # best cross-lingual candidates kept per document
+
+
+@dataclass(frozen=True, slots=True)
+class AnchoredDoc:
+    doc_id: str
+    language: str
+    anchors: tuple[Anchor, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CrossLingualPair:
+    doc_id: str
+    duplicate_of: str
+    match: CrossLingualMatch
+
+
+def _register(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table], statement: str) -> list[tuple]:
+    for name, table in tables.items():
+        con.register(name, table)
+    try:
+        return con.execute(sql(statement)).fetchall()
+    finally:
+        for name in tables:
+            con.unregister(name)
+
+
+def anchor_set_rows(docs: list[AnchoredDoc]) -> pa.Table:
+    return pa.table({
+        "doc_id": pa.array([d.doc_id for d in docs], pa.string()),
+        "anchors": pa.array([[a.key for a in d.anchors] for d in docs], pa.list_(pa.string())),
+        "surfaces": pa.array([[a.surface for a in d.anchors] for d in docs], pa.list_(pa.string())),
+    })
+
+
+def _frequencies(con: duckdb.DuckDBPyConnection, keys: set[str]) -> tuple[Counter, int]:
+    rows = _register(con, {"staged_anchor_keys": pa.table({"anchor": pa.array(sorted(keys), pa.string())})},
+                     "anchor_frequencies")
+    stored = Counter({anchor: df for anchor, df in rows if anchor is not None})
+    documents = next(df for anchor, df in rows if anchor is None)
+    return stored, documents
+
+
+def _rarest(keys: set[str], frequency: Counter) -> list[str]:
+    """The ``PROBES`` keys with the lowest positive ``frequency``."""
+    return sorted((k for k in keys if frequency[k] > 0), key=lambda k: (frequency[k], k))[:PROBES]
+
+
+def _comparable(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and "und" not in (a, b) and a != b
+
+
+def find_cross_lingual(con: duckdb.DuckDBPyConnection, docs: list[AnchoredDoc],
+                       exclude: set[tuple[str, str]] = frozenset()) -> list[CrossLingualPair]:
+    """Candidates for ``docs`` among stored documents and earlier ``docs``, in another language."""
+    docs = [d for d in docs if d.anchors]
+    if not docs:
+        return []
+    keys = {a.key for d in docs for a in d.anchors}
+    stored_df, stored_documents = _frequencies(con, keys)
+    batch_df = Counter(key for d in docs for key in {a.key for a in d.anchors})
+    df = stored_df + batch_df
+    documents = stored_documents + len(docs)
+
+    # probe with the rarest anchors that another document has: one found nowhere else finds nothing
+    stored_probes = {d.doc_id: _rarest({a.key for a in d.anchors}, stored_df) for d in docs}
+    in_other_batch_docs = Counter({k: n - 1 for k, n in batch_df.items() if n > 1})
+    probes = {d.doc_id: _rarest({a.key for a in d.anchors}, in_other_batch_docs) for d in docs}
+    stored_candidates = _register(con, {
+        "staged_probes": pa.table({"doc_id": [d for d, ks in stored_probes.items() for _ in ks],
+                                   "anchor": [k for ks in stored_probes.values() for k in ks]}),
+        "staged_query_languages": pa.table({"doc_id": [d.doc_id for d in docs],
+                                            "language": [d.language or "und" for d in docs]}),
+    }, "anchor_candidates") if stored_documents else []
+    others: dict[str, tuple[Anchor, ...]] = {}
+    candidates: dict[str, set[str]] = defaultdict(set)
+    for doc_id, other, other_keys, surfaces in stored_candidates:
+        others[other] = tuple(Anchor(k, s) for k, s in zip(other_keys, surfaces))
+        candidates[doc_id].add(other)
+    missing = {a.key for anchors in others.values() for a in anchors} - df.keys()
+    if missing:
+        df.update(_frequencies(con, missing)[0])
+
+    by_key: dict[str, list[AnchoredDoc]] = defaultdict(list)   # earlier docs of this batch, by anchor
+    batch = {d.doc_id: d.anchors for d in docs}
+    pairs: list[CrossLingualPair] = []
+    for doc in docs:
+        hits = Counter(earlier.doc_id for key in probes[doc.doc_id] for earlier in by_key[key]
+                       if _comparable(earlier.language, doc.language))
+        scored = []
+        for other in sorted(candidates[doc.doc_id] | {e for e, n in hits.items() if n >= MIN_PROBE_HITS}):
+            if (doc.doc_id, other) in exclude:
+                continue
+            match = anchor_score(doc.anchors, others[other] if other in others else batch[other], df, documents)
+            if match:
+                scored.append(CrossLingualPair(doc.doc_id, other, match))
+        scored.sort(key=lambda p: (-p.match.score, p.duplicate_of))
+        pairs.extend(scored[:CANDIDATES_KEPT])
+        for key in {a.key for a in doc.anchors}:
+            by_key[key].append(doc)
+    return pairs

@@ -1,0 +1,107 @@
+"""The raw-response archive: every HTTP exchange as WARC records (warcio), rotated by size.
+
+The writer appends a request record and a response record per exchange to the current
+``.warc.gz`` file and says where the response landed (file, offset, payload digest), so the
+warehouse can point each fetch at its bytes. Bodies are stored decoded (as the pipeline saw
+them): ``Content-Encoding``/``Transfer-Encoding`` are dropped from the stored headers and
+``Content-Length`` is the stored length; the original encoding is kept as
+``X-Mediamon-Original-Content-Encoding``.
+"""
+from __future__ import annotations
+
+import io
+import os
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+_HOP_BY_HOP = {"content-encoding", "transfer-encoding", "content-length", "connection", "keep-alive"}
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedAt:
+    warc_file: str       # file name inside the archive folder
+    offset: int          # byte offset of the response record
+    payload_digest: str  # WARC-Payload-Digest of the stored body (sha1, base32)
+
+
+def _warc_date(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def stored_response_headers(headers: list[tuple[str, str]], body_length: int) -> list[tuple[str, str]]:
+    kept = [(k, v) for k, v in headers if k.lower() not in _HOP_BY_HOP]
+    kept += [("X-Mediamon-Original-Content-Encoding", v) for k, v in headers if k.lower() == "content-encoding"]
+    kept.append(("Content-Length", str(body_length)))
+    return kept
+
+
+class WarcArchive:
+    """Appends exchanges to ``<folder>/<prefix>-<start>-<pid>-<n>.warc.gz``; a new file past ``max_file_bytes``.
+
+    Thread-safe. Each archive instance starts its own files, so a crashed writer never leaves a
+    file that a later run appends to.
+    """
+
+    def __init__(self, folder: Path, max_file_bytes: int = 1 << 30, prefix: str = "mediamon") -> None:
+        self.folder = Path(folder)
+        self.max_file_bytes = max_file_bytes
+        self._stem = f"{prefix}-{datetime.now(timezone.utc):%Y%m%d%H%M%S}-{os.getpid()}"
+        self._sequence = 0
+        self._handle = None
+        self._lock = threading.Lock()
+
+    def _current(self):
+        if self._handle is not None and self._handle.tell() >= self.max_file_bytes:
+            self._handle.close()
+            self._handle = None
+        if self._handle is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._sequence += 1
+            path = self.folder / f"{self._stem}-{self._sequence:05d}.warc.gz"
+            self._handle = path.open("ab")
+        return self._handle
+
+    def write_exchange(self, *, url: str, fetched_at: datetime, status: int, reason: str,
+                       response_headers: list[tuple[str, str]], body: bytes,
+                       request_headers: list[tuple[str, str]] | None = None) -> ArchivedAt:
+        """Append the request (if given) and the response; return where the response record starts."""
+        date = _warc_date(fetched_at)
+        response = StatusAndHeaders(f"{status} {reason or ''}".strip(),
+                                    stored_response_headers(response_headers, len(body)), protocol="HTTP/1.1")
+        with self._lock:
+            handle = self._current()
+            writer = WARCWriter(handle, gzip=True)
+            record = writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=response,
+                                               warc_headers_dict={"WARC-Date": date})
+            offset = handle.tell()
+            writer.write_record(record)
+            if request_headers is not None:
+                parts = urlsplit(url)
+                target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+                request = StatusAndHeaders(f"GET {target} HTTP/1.1", request_headers, is_http_request=True)
+                request_record = writer.create_warc_record(url, "request", http_headers=request,
+                                                           warc_headers_dict={"WARC-Date": date})
+                request_record.rec_headers.add_header("WARC-Concurrent-To",
+                                                      record.rec_headers.get_header("WARC-Record-ID"))
+                writer.write_record(request_record)
+            handle.flush()
+            return ArchivedAt(Path(handle.name).name, offset, record.rec_headers.get_header("WARC-Payload-Digest"))
+
+    def flush(self) -> None:
+        """Make everything written so far durable (before the warehouse commits rows pointing at it)."""
+        with self._lock:
+            if self._handle is not None:
+                self._handle.flush()
+                os.fsync(self._handle.fileno())
+
+    def close(self) -> None:
+        with self._lock:
+            if self._handle is not None:
+                self._handle.close()
+                self._handle = None
