@@ -99,6 +99,7 @@ def run_scenario(workdir: Path, settings: dict[str, str], drip_every: float) -> 
         db = workdir / "misbehaving.duckdb"
         env = {**os.environ, **settings, "MEDIAMON_ALLOW_HOSTS": "127.0.0.1",
                "MEDIAMON_ARCHIVE_DIR": str(workdir / "archive"), "PREFECT_LOGGING_LEVEL": "WARNING",
+               "MEDIAMON_WAYBACK": "off",  # the live fetcher's verdicts; the web-archive fallback: test_wayback.py
                "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
         env.setdefault("PREFECT_HOME", str(workdir / "prefect"))
         started = time.monotonic()

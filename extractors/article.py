@@ -15,7 +15,9 @@ def extract_article(body: bytes, url: str | None = None, content_type: str | Non
         return None
     html, _charset = decode_html(body, content_type)
     try:
-        document = trafilatura.bare_extraction(html, url=url, with_metadata=True)
+        # fast: no fallback extractors (readability, jusText); on the extraction benchmark it is both
+        # faster (-30 % per page) and more precise (F1 0.961 against 0.958), see README "Measured"
+        document = trafilatura.bare_extraction(html, url=url, with_metadata=True, fast=True)
     except (ValueError, TypeError, AttributeError):
         # lxml/trafilatura raise these on some malformed input: it is a page without an article
         return None

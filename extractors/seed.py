@@ -5,6 +5,7 @@ import hashlib
 import re
 
 from extractors.links import cited_links
+from extractors.seed_date import seed_published_at
 from mediamon.records import Seed
 
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
@@ -33,4 +34,5 @@ def parse_seed(text: str, source_path: str) -> Seed:
         text=text,
         content_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         citations=tuple(cited_links(text)),
+        published_at=seed_published_at(text),
     )

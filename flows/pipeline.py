@@ -1,44 +1,125 @@
-"""Plain functions a batch task calls: fetch URLs concurrently, then extract, detect, fingerprint."""
+"""Batch processing: fetch with threads, analyse on every core, the two overlapped.
+
+``analyse_body`` is the pure CPU step (extraction, language, fingerprint) and runs in a pool of
+worker processes; fetch threads hand each page to the pool as soon as it arrives, so extraction
+of early pages overlaps the fetching of later ones.
+"""
 from __future__ import annotations
 
 import hashlib
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
+import os
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import date
 
 from extractors.article import extract_article
 from extractors.fingerprint import fingerprint
 from extractors.language import detect_language
 from extractors.page_language import declared_language
 from flows.http import Fetcher
-from mediamon.records import FetchResult, Outcome, Page, Validators
+from mediamon.records import Article, FetchResult, Fingerprint, Language, Outcome, Page, Validators
 from mediamon.settings import Settings
 
 
-def analyse(fetch: FetchResult, settings: Settings) -> Page:
-    """Extraction, language and fingerprint for one fetched page (nothing to do unless it is OK)."""
-    if fetch.outcome != Outcome.OK or not fetch.body:
-        return Page(fetch)
-    article = extract_article(fetch.body, fetch.final_url or fetch.url, fetch.content_type)
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    article: Article
+    language: Language
+    fingerprint: Fingerprint
+    content_sha256: str
+
+
+def analyse_body(body: bytes, url: str, content_type: str | None, sample_chars: int) -> Analysis | None:
+    """Extraction, language and fingerprint of one page's bytes; None when it holds no article."""
+    article = extract_article(body, url, content_type)
     if article is None:
+        return None
+    return Analysis(article, detect_language(article.text, sample_chars, declared_language(body)),
+                    fingerprint(article.text), hashlib.sha256(article.text.encode("utf-8")).hexdigest())
+
+
+def _needs_analysis(fetch: FetchResult) -> bool:
+    return fetch.outcome == Outcome.OK and bool(fetch.body)
+
+
+def _page(fetch: FetchResult, analysis: Analysis | None) -> Page:
+    """The page handed to the warehouse; the body stays behind (the archive keeps the bytes)."""
+    fetch = replace(fetch, body=None)
+    if analysis is None:
         return Page(fetch)
-    return Page(
-        fetch=fetch,
-        article=article,
-        language=detect_language(article.text, settings.language_sample_chars, declared_language(fetch.body)),
-        fingerprint=fingerprint(article.text),
-        content_sha256=hashlib.sha256(article.text.encode("utf-8")).hexdigest(),
-    )
+    return Page(fetch, analysis.article, analysis.language, analysis.fingerprint, analysis.content_sha256)
 
 
-def fetch_all(fetcher: Fetcher, urls: list[str], validators: dict[str, Validators],
-              workers: int) -> list[FetchResult]:
-    """Every attempt for every URL, fetched by a pool of threads (pacing is the fetcher's)."""
-    if not urls:
-        return []
-    with ThreadPoolExecutor(max_workers=min(workers, len(urls)), thread_name_prefix="fetch") as pool:
-        per_url = pool.map(lambda url: fetcher.fetch(url, validators.get(url)), urls)
-        return [attempt for attempts in per_url for attempt in attempts]
+def analyse(fetch: FetchResult, settings: Settings) -> Page:
+    """One fetched page through the CPU step, in this process."""
+    if not _needs_analysis(fetch):
+        return _page(fetch, None)
+    return _page(fetch, analyse_body(fetch.body, fetch.final_url or fetch.url, fetch.content_type,
+                                     settings.language_sample_chars))
 
 
-def process_batch(fetcher: Fetcher, urls: list[str], validators: dict[str, Validators],
-                  settings: Settings) -> list[Page]:
-    return [analyse(fetch, settings) for fetch in fetch_all(fetcher, urls, validators, settings.fetch_workers)]
+def _warm_worker() -> None:
+    """Import the extractors (and load the language model) once per worker process."""
+    analyse_body(b"<html><body><p>warm up the extractors of this worker process</p></body></html>",
+                 "http://warm.invalid/", "text/html", 200)
+
+
+class BatchProcessor:
+    """Fetches and analyses batches of URLs with a thread pool and a process pool that live for a run."""
+
+    def __init__(self, fetcher: Fetcher, settings: Settings, cpu_workers: int | None = None) -> None:
+        self.fetcher, self.settings = fetcher, settings
+        self._workers = cpu_workers if cpu_workers is not None else settings.cpu_workers or (os.cpu_count() or 1)
+        self._threads = ThreadPoolExecutor(max_workers=settings.fetch_workers, thread_name_prefix="fetch")
+        self._processes: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def _pool(self) -> ProcessPoolExecutor:
+        """The worker processes, started when the first page needs them (a run of 304s never does).
+
+        Not fork: the flow process runs threads (Prefect, fetchers) that a fork would copy mid-lock.
+        Not spawn: it re-imports the parent's ``__main__`` in every child, and under a Prefect worker
+        that is ``prefect.engine``, which fails to import that way. A fork server preloading only
+        this module starts clean, single-threaded, with the extractors already imported.
+        """
+        with self._lock:
+            if self._processes is None:
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload([__name__])
+                self._processes = ProcessPoolExecutor(self._workers, mp_context=context, initializer=_warm_worker)
+            return self._processes
+
+    def _analysed(self, fetch: FetchResult) -> Future | Analysis | None:
+        if not _needs_analysis(fetch):
+            return None
+        args = (fetch.body, fetch.final_url or fetch.url, fetch.content_type, self.settings.language_sample_chars)
+        return self._pool().submit(analyse_body, *args) if self._workers > 1 else analyse_body(*args)
+
+    def _fetch_and_hand_over(self, url: str, validators: Validators | None, cited_at: date | None):
+        attempts = self.fetcher.fetch(url, validators, cited_at)
+        return [(fetch, self._analysed(fetch)) for fetch in attempts]
+
+    def process(self, urls: list[str], validators: dict[str, Validators],
+                cited_at: dict[str, date] | None = None) -> list[Page]:
+        """Every attempt for every URL as a Page, in the order of ``urls``."""
+        cited_at = cited_at or {}
+        fetched = [self._threads.submit(self._fetch_and_hand_over, url, validators.get(url), cited_at.get(url))
+                   for url in urls]
+        pages = []
+        for future in fetched:
+            for fetch, analysis in future.result():
+                pages.append(_page(fetch, analysis.result() if isinstance(analysis, Future) else analysis))
+        return pages
+
+    def close(self) -> None:
+        self._threads.shutdown(wait=True, cancel_futures=True)
+        if self._processes:
+            self._processes.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> "BatchProcessor":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

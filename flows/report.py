@@ -27,6 +27,7 @@ class RunReport:
         if self.flow == "nightly":
             rows.append({"what": "seeds read / new", "count": f"{self.seeds_seen} / {self.new_seeds}"})
         rows += [{"what": "URLs planned", "count": str(self.urls_planned)},
+                 {"what": "URLs fetched / failed", "count": f"{counts.urls_fetched} / {counts.urls_failed}"},
                  {"what": "fetch attempts", "count": str(sum(counts.outcomes.values()))}]
         rows += [{"what": f"  {outcome}", "count": str(n)}
                  for outcome, n in sorted(counts.outcomes.items(), key=lambda kv: (-kv[1], kv[0]))]

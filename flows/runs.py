@@ -11,17 +11,20 @@ from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NONE
+from prefect.utilities.annotations import quote
 
 from extractors.fingerprint import fingerprint
 from extractors.language import detect_language
 from flows.http import Fetcher
 from flows.inputs import UrlLine, read_seeds, read_url_file
-from flows.pipeline import process_batch
+from flows.http.pacing import interleave_by_host
+from flows.pipeline import BatchProcessor
 from flows.progress import ProgressReport, log
 from flows.report import RunReport, publish_artifacts
 from mediamon.records import FetchResult, Outcome, Page, Seed
 from mediamon.settings import Settings, load_settings
 from warehouse import Warehouse
+from warehouse.archive import WarcArchive
 
 
 @task(name="ingest-seeds", cache_policy=NONE)
@@ -31,8 +34,8 @@ def ingest_seeds(warehouse: Warehouse, seeds: list[Seed], run_id: str, settings:
 
 
 @task(name="fetch-and-extract", cache_policy=NONE)
-def fetch_and_extract(fetcher: Fetcher, urls: list[str], warehouse: Warehouse, settings: Settings) -> list[Page]:
-    return process_batch(fetcher, urls, warehouse.validators_for(urls), settings)
+def fetch_and_extract(processor: BatchProcessor, urls: list[str], validators: dict, cited_at: dict) -> list[Page]:
+    return processor.process(urls, validators, cited_at)
 
 
 @task(name="commit-batch", cache_policy=NONE)
@@ -46,27 +49,46 @@ def _invalid(line: UrlLine) -> Page:
 
 
 def _fetch_in_batches(warehouse: Warehouse, urls: list[str], report: RunReport, settings: Settings) -> None:
-    """Fetch and commit ``urls`` batch by batch; publish for analysts every publish interval."""
-    fetcher = Fetcher(settings)
+    """Fetch and commit ``urls`` batch by batch; publish for analysts every publish interval.
+
+    The next batch is fetched and analysed (a task run in a thread, using every core) while the
+    current one is committed, so the database work overlaps the network and CPU work. At most two
+    batches are in memory. URLs are interleaved by host so that pacing one host idles no thread.
+    """
+    urls = interleave_by_host(urls)
+    batches = (urls[start : start + settings.batch_size] for start in range(0, len(urls), settings.batch_size))
     last_publish = time.monotonic()
+    archive = WarcArchive(settings.archive_dir, settings.warc_max_bytes)
+    fetcher = Fetcher(settings, archive=archive)
     try:
-        with ProgressReport("fetching", len(urls)) as progress:
-            for start in range(0, len(urls), settings.batch_size):
-                batch = urls[start : start + settings.batch_size]
-                pages = fetch_and_extract(fetcher, batch, warehouse, settings)
-                report.counts.add(commit_batch(warehouse, pages, report.run_id))
-                progress.advance(len(batch))
-                if time.monotonic() - last_publish > settings.publish_interval:
-                    warehouse.publish()
-                    last_publish = time.monotonic()
+        with BatchProcessor(fetcher, settings) as processor, ProgressReport("fetching", len(urls)) as progress:
+            pending = None
+            for batch in [*batches, None]:
+                submitted = None
+                if batch is not None:
+                    # quote(): Prefect must not walk batch payloads looking for futures (150 ms a batch)
+                    submitted = (len(batch), fetch_and_extract.submit(
+                        processor, quote(batch), quote(warehouse.validators_for(batch)),
+                        quote(warehouse.citation_dates(batch))))
+                if pending is not None:
+                    size, future = pending
+                    pages = future.result()
+                    archive.flush()  # the WARC records these rows point at are on disk before the commit
+                    report.counts.add(commit_batch(warehouse, quote(pages), report.run_id))
+                    progress.advance(size)
+                    if time.monotonic() - last_publish > settings.publish_interval:
+                        warehouse.publish()
+                        last_publish = time.monotonic()
+                pending = submitted
     finally:
         fetcher.close()
+        archive.close()
 
 
 def _run(flow_name: str, settings: Settings, work) -> RunReport:
     """Open the warehouse, record the run, do ``work(warehouse, report)``, record how it ended, publish."""
     started = time.monotonic()
-    with Warehouse.open(settings.db_path, settings.near_threshold) as warehouse:
+    with Warehouse.open(settings.db_path, settings.near_threshold, settings.db_memory_limit) as warehouse:
         report = RunReport(run_id=warehouse.start_run(flow_name), flow=flow_name, db_path=str(settings.db_path))
         error = None
         try:
@@ -95,7 +117,7 @@ def nightly_run(seeds_dir: str | None = None, db_path: str | None = None) -> Run
 
     def work(warehouse: Warehouse, report: RunReport) -> None:
         report.seeds_seen = len(seeds)
-        report.new_seeds = ingest_seeds(warehouse, seeds, report.run_id, settings)
+        report.new_seeds = ingest_seeds(warehouse, quote(seeds), report.run_id, settings)
         urls = warehouse.cited_urls()
         report.urls_planned = len(urls)
         _fetch_in_batches(warehouse, urls, report, settings)
@@ -117,7 +139,7 @@ def backfill_urls(urls_file: str, db_path: str | None = None, refetch: bool = Fa
             urls = [url for url in urls if url not in stored]
         report.urls_planned = len(urls) + len(invalid)
         if invalid:
-            report.counts.add(commit_batch(warehouse, invalid, report.run_id))
+            report.counts.add(commit_batch(warehouse, quote(invalid), report.run_id))
         _fetch_in_batches(warehouse, urls, report, settings)
 
     return _run("backfill", settings, work)

@@ -1,8 +1,11 @@
 """The ``mediamon`` command line."""
 from __future__ import annotations
 
+import logging
 import os
+import re
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -50,11 +53,38 @@ def _check_database(settings) -> None:
         fail(str(exc), exc.exit_code)
 
 
+class _ExpectedFailure(logging.Filter):
+    """Prefect logs a failed flow or task run with its traceback; an expected failure (unreadable input,
+    the warehouse or the archive unusable) is reported in one line by ``fail`` instead."""
+
+    def __init__(self, expected: tuple[type, ...]) -> None:
+        super().__init__()
+        self.expected = expected
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], self.expected))
+
+
+def _check_archive(settings) -> None:
+    """The raw archive's folder exists (or is created) and is writable, before any fetch."""
+    folder = settings.archive_dir
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"cannot write the raw archive in {folder}: {exc.strerror or exc}", 1)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        fail(f"cannot write the raw archive in {folder}: permission denied", 1)
+
+
 def _execute(flow_call) -> None:
     from flows.inputs import InputError
     from mediamon.summary import print_summary
     from warehouse import WarehouseError
 
+    for name in ("prefect.flow_runs", "prefect.task_runs"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _ExpectedFailure) for f in logger.filters):
+            logger.addFilter(_ExpectedFailure((InputError, WarehouseError)))
     try:
         report = flow_call()
     except (InputError, WarehouseError) as exc:
@@ -78,33 +108,109 @@ def run(
     except InputError as exc:
         fail(str(exc), exc.exit_code)
     _check_database(settings)
+    _check_archive(settings)
     _quiet_prefect()
     from flows.runs import nightly_run
 
     _execute(lambda: nightly_run(seeds_dir=str(settings.seeds_dir), db_path=str(settings.db_path)))
 
 
+def _day(flag: str, value: Optional[str]) -> Optional[date]:
+    """A YYYY-MM-DD option as a date; anything else is bad usage."""
+    if value is None:
+        return None
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            return date.fromisoformat(value.strip())
+    except ValueError:
+        pass
+    fail(f"{flag} {value!r} is not a date (YYYY-MM-DD)", 2)
+
+
+def _warc_files(paths: list[Path]) -> list[Path]:
+    for path in paths:
+        if not path.exists():
+            fail(f"WARC file not found: {path}", 2)
+        if not path.is_file():
+            fail(f"WARC file is not a file: {path}", 2)
+    return paths
+
+
 @app.command()
 def backfill(
     urls: Annotated[Optional[Path], typer.Option("--urls", help="file of URLs, one a line (# comments allowed)")] = None,
+    warc: Annotated[Optional[list[Path]], typer.Option(
+        "--warc", show_default=False,
+        help="WARC file made elsewhere (Common Crawl, another crawler); more files may follow")] = None,
+    more: Annotated[Optional[list[Path]], typer.Argument(
+        metavar="[WARC]...", show_default=False, help="more WARC files, after --warc")] = None,
+    since: Annotated[Optional[str], typer.Option(
+        "--since", show_default=False, help="with --warc: captured on or after this day (YYYY-MM-DD, UTC)")] = None,
+    until: Annotated[Optional[str], typer.Option(
+        "--until", show_default=False, help="with --warc: captured up to this day (YYYY-MM-DD, UTC)")] = None,
     refetch: Annotated[bool, typer.Option("--refetch", help="fetch URLs that already have a stored article too")] = False,
     db: DbOption = None,
 ) -> None:
-    """Ad-hoc ingestion of a batch of URLs, with a progress bar."""
+    """Ad-hoc ingestion of a batch of URLs, or of the records of WARC files, with a progress bar."""
     from flows.inputs import InputError, read_url_file
 
-    if urls is None:
-        fail("backfill needs --urls FILE", 2)
+    if more and not warc:
+        fail(f"unexpected argument {str(more[0])!r}: WARC files go after --warc", 2)
+    warc_files = [*(warc or []), *(more or [])]
+    if urls is not None and warc_files:
+        fail("backfill takes --urls FILE or --warc FILE..., not both", 2)
+    if urls is None and not warc:
+        fail("backfill needs --urls FILE or --warc FILE...", 2)
+    if warc_files:
+        if refetch:
+            fail("--refetch goes with --urls", 2)
+        first, last = _day("--since", since), _day("--until", until)
+        if first and last and first > last:
+            fail(f"--since {first} is after --until {last}", 2)
+        _backfill_warc(_warc_files(warc_files), db, first, last)
+        return
+    if since is not None or until is not None:
+        fail("--since and --until go with --warc", 2)
     settings = _settings(db_path=db)
     try:
         read_url_file(urls)
     except InputError as exc:
         fail(str(exc), exc.exit_code)
     _check_database(settings)
+    _check_archive(settings)
     _quiet_prefect()
     from flows.runs import backfill_urls
 
     _execute(lambda: backfill_urls(urls_file=str(urls), db_path=str(settings.db_path), refetch=refetch))
+
+
+def _backfill_warc(paths: list[Path], db: Optional[Path], since: Optional[date], until: Optional[date]) -> None:
+    settings = _settings(db_path=db)
+    _check_database(settings)
+    _quiet_prefect()
+    from flows.replay import backfill_warc
+
+    _execute(lambda: backfill_warc(warc_files=[str(p) for p in paths], db_path=str(settings.db_path),
+                                   since=since.isoformat() if since else None,
+                                   until=until.isoformat() if until else None))
+
+
+@app.command()
+def reprocess(
+    since: Annotated[Optional[str], typer.Option("--since", help="only pages fetched (or captured) on or after this day "
+                                                 "(YYYY-MM-DD, UTC)", show_default=False)] = None,
+    db: DbOption = None,
+) -> None:
+    """Re-extract, re-detect and re-dedupe from the raw archive (MEDIAMON_ARCHIVE_DIR); no network."""
+    first = _day("--since", since)
+    settings = _settings(db_path=db)
+    if not settings.db_path.exists():
+        fail(f"no database at {settings.db_path}: nothing to reprocess", 2)
+    _check_database(settings)
+    _quiet_prefect()
+    from flows.replay import reprocess as reprocess_flow
+
+    _execute(lambda: reprocess_flow(db_path=str(settings.db_path), since=first.isoformat() if first else None))
 
 
 def _snapshot(db: Optional[Path]):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -23,6 +23,7 @@ class Outcome(StrEnum):
     REDIRECT_LOOP = "redirect_loop"          # more redirects than MEDIAMON_MAX_REDIRECTS
     INVALID_URL = "invalid_url"              # not an http(s) URL we can request
     EMPTY_EXTRACTION = "empty_extraction"    # fetched HTML, but no article text in it
+    NOT_ARCHIVED = "not_archived"            # dead link, and the web archive holds no capture of it
 
 
 RETRYABLE_OUTCOMES = frozenset({Outcome.TIMEOUT, Outcome.CONNECTION_ERROR, Outcome.DNS_ERROR})
@@ -45,6 +46,7 @@ class Seed:
     text: str
     content_sha256: str
     citations: tuple[Citation, ...]
+    published_at: date | None = None  # the date the seed's text states (extractors.seed_date), if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +74,14 @@ class FetchResult:
     error: str | None = None
     etag: str | None = None
     last_modified: str | None = None
-    via: str = "live"
+    via: str = "live"                    # where the bytes came from: live, web_archive, warc
+    # where the final response lies in a WARC file (warehouse.archive), and its WARC-Payload-Digest
+    warc_file: str | None = None         # a name inside MEDIAMON_ARCHIVE_DIR, or the path of an outside WARC
+    warc_offset: int | None = None
+    payload_digest: str | None = None
+    snapshot_at: datetime | None = None  # via web_archive: when the archive captured the page
+    archive_url: str | None = None       # via web_archive: the archive URL the bytes were read from
+    fetch_id: str | None = None          # a replay (reprocess) of this stored fetch: no new fetches row
 
 
 @dataclass(frozen=True, slots=True)

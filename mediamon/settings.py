@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from mediamon import __version__
+from mediamon.records import Outcome
 
 DEFAULT_USER_AGENT = (
     f"mediamon/{__version__} (+https://github.com/mediamon/mediamon; media-monitoring research crawler)"
@@ -47,11 +49,16 @@ class Settings:
     max_redirects: int = 10
     allow_hosts: tuple[str, ...] = ()
     wayback_url: str = "https://web.archive.org"
+    wayback: bool = True  # ask the web archive for a snapshot of a dead link
+    wayback_on: tuple[str, ...] = ("dns_error", "connection_error", "timeout", "404", "410")  # what is dead
+    warc_max_bytes: int = 1 << 30  # a new WARC file once the current one is this large
     fetch_workers: int = 16
     batch_size: int = 200
     near_threshold: float = 0.7
     language_sample_chars: int = 3000
     publish_interval: float = 300.0
+    cpu_workers: int = 0  # processes for extraction; 0: one per core
+    db_memory_limit: str = "512MB"  # DuckDB's memory cap in the writer (it spills to disk beyond)
     max_attempts: int = 3
     backoff_base: float = 1.0
     retry_after_cap: float = 60.0
@@ -99,8 +106,39 @@ def user_agent_with_contact(raw: str) -> str:
     return f"mediamon/{__version__} (+{contact}; media-monitoring research crawler)"
 
 
+def _memory_size(raw: str) -> str:
+    """A DuckDB memory size such as 512MB or 2GB."""
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", raw.strip(), re.IGNORECASE):
+        raise ValueError("must be a size such as 512MB or 2GB")
+    return raw.strip()
+
+
 def _csv(raw: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+def _on_off(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value not in ("on", "off", "true", "false", "1", "0", "yes", "no"):
+        raise ValueError("must be on or off")
+    return value in ("on", "true", "1", "yes")
+
+
+def _http_url(raw: str) -> str:
+    value = raw.strip().rstrip("/")
+    if not value.startswith(("http://", "https://")) or any(c.isspace() for c in value):
+        raise ValueError("must be an http(s):// URL")
+    return value
+
+
+def _dead_link_rule(raw: str) -> tuple[str, ...]:
+    """Outcomes (``timeout``, ``dns_error``, ...) and HTTP statuses (``404``) that send a URL to the web archive."""
+    items = tuple(part.lower() for part in _csv(raw))
+    known = {o.value for o in Outcome} - {"ok", "not_modified", "not_archived"}
+    for item in items:
+        if not (item in known or (item.isdigit() and 400 <= int(item) <= 599)):
+            raise ValueError(f"{item!r} is neither a failure outcome nor an HTTP status 400-599")
+    return items
 
 
 _ENV = {
@@ -117,12 +155,17 @@ _ENV = {
     "MEDIAMON_MAX_BYTES": ("max_bytes", _positive_int),
     "MEDIAMON_MAX_REDIRECTS": ("max_redirects", _positive_int),
     "MEDIAMON_ALLOW_HOSTS": ("allow_hosts", _csv),
-    "MEDIAMON_WAYBACK_URL": ("wayback_url", str),
+    "MEDIAMON_WAYBACK_URL": ("wayback_url", _http_url),
+    "MEDIAMON_WAYBACK": ("wayback", _on_off),
+    "MEDIAMON_WAYBACK_ON": ("wayback_on", _dead_link_rule),
+    "MEDIAMON_WARC_MAX_BYTES": ("warc_max_bytes", _positive_int),
     "MEDIAMON_FETCH_WORKERS": ("fetch_workers", _positive_int),
     "MEDIAMON_BATCH_SIZE": ("batch_size", _positive_int),
     "MEDIAMON_NEAR_THRESHOLD": ("near_threshold", _threshold),
     "MEDIAMON_LANGUAGE_SAMPLE_CHARS": ("language_sample_chars", _positive_int),
     "MEDIAMON_PUBLISH_INTERVAL": ("publish_interval", _non_negative_float),
+    "MEDIAMON_CPU_WORKERS": ("cpu_workers", _positive_int),
+    "MEDIAMON_DB_MEMORY_LIMIT": ("db_memory_limit", _memory_size),
     "MEDIAMON_MAX_ATTEMPTS": ("max_attempts", _positive_int),
     "MEDIAMON_BACKOFF_BASE": ("backoff_base", _non_negative_float),
     "MEDIAMON_RETRY_AFTER_CAP": ("retry_after_cap", _non_negative_float),

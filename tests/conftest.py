@@ -22,6 +22,12 @@ os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="mediamon-prefect-
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["DO_NOT_TRACK"] = "1"
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# Dead links never reach the Internet Archive from a test: the fallback's tests turn it on against a
+# local stand-in (tests/flows/test_wayback.py).
+os.environ.setdefault("MEDIAMON_WAYBACK", "off")
+# Runs that name no archive folder (CLI subprocesses, the deployed worker) write their WARC files here,
+# not into the checkout.
+os.environ.setdefault("MEDIAMON_ARCHIVE_DIR", tempfile.mkdtemp(prefix="mediamon-archive-"))
 
 
 def needs_shared(path: Path) -> None:

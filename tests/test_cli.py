@@ -18,7 +18,7 @@ def mediamon(*args, env=None, cwd=None, timeout=180):
 @pytest.mark.parametrize("args, message", [
     (["backfill", "--urls", "does-not-exist.txt"], "URL file not found: does-not-exist.txt"),
     (["run", "--seeds", "does-not-exist/"], "seeds folder not found: does-not-exist"),
-    (["backfill"], "backfill needs --urls FILE"),
+    (["backfill"], "backfill needs --urls FILE or --warc FILE..."),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
     result = mediamon(*args, cwd=tmp_path)

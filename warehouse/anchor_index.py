@@ -103,12 +103,13 @@ def find_cross_lingual(con: duckdb.DuckDBPyConnection, docs: list[AnchoredDoc],
     if missing:
         df.update(_frequencies(con, missing)[0])
 
-    by_key: dict[str, list[AnchoredDoc]] = defaultdict(list)   # earlier docs of this batch, by anchor
+    # earlier docs of this batch, by anchor and language: a probe only walks the other languages' docs
+    by_key: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     batch = {d.doc_id: d.anchors for d in docs}
     pairs: list[CrossLingualPair] = []
     for doc in docs:
-        hits = Counter(earlier.doc_id for key in probes[doc.doc_id] for earlier in by_key[key]
-                       if _comparable(earlier.language, doc.language))
+        hits = Counter(earlier for key in probes[doc.doc_id] for language, ids in by_key[key].items()
+                       if _comparable(language, doc.language) for earlier in ids)
         scored = []
         for other in sorted(candidates[doc.doc_id] | {e for e, n in hits.items() if n >= MIN_PROBE_HITS}):
             if (doc.doc_id, other) in exclude:
@@ -119,5 +120,5 @@ def find_cross_lingual(con: duckdb.DuckDBPyConnection, docs: list[AnchoredDoc],
         scored.sort(key=lambda p: (-p.match.score, p.duplicate_of))
         pairs.extend(scored[:CANDIDATES_KEPT])
         for key in {a.key for a in doc.anchors}:
-            by_key[key].append(doc)
+            by_key[key][doc.language].append(doc.doc_id)
     return pairs

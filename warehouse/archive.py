@@ -5,22 +5,35 @@ The writer appends a request record and a response record per exchange to the cu
 warehouse can point each fetch at its bytes. Bodies are stored decoded (as the pipeline saw
 them): ``Content-Encoding``/``Transfer-Encoding`` are dropped from the stored headers and
 ``Content-Length`` is the stored length; the original encoding is kept as
-``X-Mediamon-Original-Content-Encoding``.
+``X-Mediamon-Original-Content-Encoding``. A response whose body was not read in full (a redirect,
+an error status, a body over the size cap) is stored with what was read and ``WARC-Truncated``.
+Each file opens with a ``warcinfo`` record naming the software.
 """
 from __future__ import annotations
 
 import io
 import os
 import threading
+import zlib
+import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from mediamon import __version__
+from warehouse.db import WarehouseError
+
 _HOP_BY_HOP = {"content-encoding", "transfer-encoding", "content-length", "connection", "keep-alive"}
+
+
+class ArchiveUnavailable(WarehouseError):
+    """The raw archive cannot be written (folder not writable, disk full): the run stops (exit 1)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +54,20 @@ def stored_response_headers(headers: list[tuple[str, str]], body_length: int) ->
     return kept
 
 
+_RECORD_BUILDER = WARCWriter(io.BytesIO(), gzip=False)  # builds records (headers, digests); writes nothing
+_GZIP_LEVEL = 6  # warcio's own writer uses 9: several times slower for a few per cent smaller files
+
+
+def _gzip_member(record) -> bytes:
+    """One WARC record, serialised and compressed as its own gzip member."""
+    raw = io.BytesIO()
+    WARCWriter(raw, gzip=False).write_record(record)
+    compressor = zlib.compressobj(_GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+    return compressor.compress(raw.getvalue()) + compressor.flush()
+
+
 class WarcArchive:
-    """Appends exchanges to ``<folder>/<prefix>-<start>-<pid>-<n>.warc.gz``; a new file past ``max_file_bytes``.
+    """Appends exchanges to ``<folder>/<prefix>-<start>-<pid>-<tag>-<n>.warc.gz``; a new file past ``max_file_bytes``.
 
     Thread-safe. Each archive instance starts its own files, so a crashed writer never leaves a
     file that a later run appends to.
@@ -51,7 +76,7 @@ class WarcArchive:
     def __init__(self, folder: Path, max_file_bytes: int = 1 << 30, prefix: str = "mediamon") -> None:
         self.folder = Path(folder)
         self.max_file_bytes = max_file_bytes
-        self._stem = f"{prefix}-{datetime.now(timezone.utc):%Y%m%d%H%M%S}-{os.getpid()}"
+        self._stem = f"{prefix}-{datetime.now(timezone.utc):%Y%m%d%H%M%S}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self._sequence = 0
         self._handle = None
         self._lock = threading.Lock()
@@ -64,38 +89,56 @@ class WarcArchive:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._sequence += 1
             path = self.folder / f"{self._stem}-{self._sequence:05d}.warc.gz"
-            self._handle = path.open("ab")
+            self._handle = path.open("xb")  # never appended to: a file is one writer's
+            writer = WARCWriter(self._handle, gzip=True)
+            writer.write_record(writer.create_warcinfo_record(path.name, {
+                "software": f"mediamon/{__version__} (warcio)", "format": "WARC File Format 1.1",
+                "description": "every HTTP exchange of the fetcher; bodies stored decoded"}))
         return self._handle
 
     def write_exchange(self, *, url: str, fetched_at: datetime, status: int, reason: str,
                        response_headers: list[tuple[str, str]], body: bytes,
-                       request_headers: list[tuple[str, str]] | None = None) -> ArchivedAt:
-        """Append the request (if given) and the response; return where the response record starts."""
+                       request_headers: list[tuple[str, str]] | None = None,
+                       truncated: str | None = None) -> ArchivedAt:
+        """Append the request (if given) and the response; return where the response record starts.
+
+        ``truncated`` (``length``, ``time``, ``unspecified``): the body holds only part of what was sent.
+        """
         date = _warc_date(fetched_at)
+        warc_headers = {"WARC-Date": date, **({"WARC-Truncated": truncated} if truncated else {})}
         response = StatusAndHeaders(f"{status} {reason or ''}".strip(),
                                     stored_response_headers(response_headers, len(body)), protocol="HTTP/1.1")
-        with self._lock:
+        # build and compress the records outside the lock (a gzip member each, as WARC expects);
+        # only the append is serialised, so fetch threads do not queue behind compression
+        record = _RECORD_BUILDER.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=response,
+                                                    warc_headers_dict=warc_headers)
+        members = [_gzip_member(record)]
+        if request_headers is not None:
+            parts = urlsplit(url)
+            target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            request = StatusAndHeaders(f"GET {target} HTTP/1.1", request_headers, is_http_request=True)
+            request_record = _RECORD_BUILDER.create_warc_record(url, "request", http_headers=request,
+                                                                warc_headers_dict={"WARC-Date": date})
+            request_record.rec_headers.add_header("WARC-Concurrent-To",
+                                                  record.rec_headers.get_header("WARC-Record-ID"))
+            members.append(_gzip_member(request_record))
+        with self._lock, self._unavailable_on_error():
             handle = self._current()
-            writer = WARCWriter(handle, gzip=True)
-            record = writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=response,
-                                               warc_headers_dict={"WARC-Date": date})
             offset = handle.tell()
-            writer.write_record(record)
-            if request_headers is not None:
-                parts = urlsplit(url)
-                target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-                request = StatusAndHeaders(f"GET {target} HTTP/1.1", request_headers, is_http_request=True)
-                request_record = writer.create_warc_record(url, "request", http_headers=request,
-                                                           warc_headers_dict={"WARC-Date": date})
-                request_record.rec_headers.add_header("WARC-Concurrent-To",
-                                                      record.rec_headers.get_header("WARC-Record-ID"))
-                writer.write_record(request_record)
+            handle.write(b"".join(members))
             handle.flush()
             return ArchivedAt(Path(handle.name).name, offset, record.rec_headers.get_header("WARC-Payload-Digest"))
 
+    @contextmanager
+    def _unavailable_on_error(self) -> Iterator[None]:
+        try:
+            yield
+        except OSError as exc:
+            raise ArchiveUnavailable(f"cannot write the raw archive in {self.folder}: {exc.strerror or exc}") from None
+
     def flush(self) -> None:
         """Make everything written so far durable (before the warehouse commits rows pointing at it)."""
-        with self._lock:
+        with self._lock, self._unavailable_on_error():
             if self._handle is not None:
                 self._handle.flush()
                 os.fsync(self._handle.fileno())

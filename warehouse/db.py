@@ -101,15 +101,19 @@ def open_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def connect(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-write connection to ``path`` with the schema up to date."""
+def connect(path: Path, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-write connection to ``path`` with the schema up to date.
+
+    ``memory_limit`` caps DuckDB's buffer pool and working memory (it spills to disk beyond it), so
+    the writer's memory does not grow with the size of the database.
+    """
     path = Path(path)
     if path.exists() and path.is_dir():
         raise DatabaseUnavailable(f"database path is a directory: {path}")
     if not path.parent.exists():
         raise DatabaseUnavailable(f"database folder does not exist: {path.parent}")
     try:
-        con = duckdb.connect(str(path))
+        con = duckdb.connect(str(path), config={"memory_limit": memory_limit} if memory_limit else {})
     except duckdb.IOException as exc:
         first_line = str(exc).strip().splitlines()[0]
         if "lock" in first_line.lower():

@@ -143,7 +143,10 @@ def index_documents(con: duckdb.DuckDBPyConnection, entries: list[IndexEntry], k
     items = [(e.doc_id, e.fingerprint) for e in entries]
     pairs = find_duplicates(con, items, threshold)
     anchored = [AnchoredDoc(e.doc_id, e.language, e.fingerprint.anchors) for e in entries]
-    cross = find_cross_lingual(con, anchored, {(p.doc_id, p.duplicate_of) for p in pairs})
+    # an exact copy has its original's candidates (the cluster joins them): only the others are searched
+    copies = {p.doc_id for p in pairs if p.kind == "exact"}
+    cross = find_cross_lingual(con, [a for a in anchored if a.doc_id not in copies],
+                               {(p.doc_id, p.duplicate_of) for p in pairs})
 
     _run(con, "staged_fingerprints", pa.Table.from_pylist([{
         "doc_id": doc_id, "kind": kind, "normalized_sha256": fp.normalized_sha256, "minhash": fp.minhash,

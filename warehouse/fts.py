@@ -30,10 +30,17 @@ def load(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"LOAD '{extension_path()}'")
 
 
-def rebuild_index(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)build the BM25 index over documents' title and text: any script, no stemming, case folded."""
+def rebuild_index(con: duckdb.DuckDBPyConnection) -> bool:
+    """(Re)build the BM25 index over documents' title and text (any script, no stemming, case folded)
+    unless no article changed since the last build; say whether it was rebuilt."""
+    signature = con.execute(sql("documents_signature")).fetchone()[0]
+    built = con.execute("SELECT documents_signature FROM fts_state").fetchone()
+    if built and built[0] == signature:
+        return False
     load(con)
     con.execute(sql("fts_index"))
+    con.execute(sql("fts_state_update"), {"signature": signature})
+    return True
 
 
 def search(con: duckdb.DuckDBPyConnection, query: str, limit: int = 20) -> list[tuple]:

@@ -6,7 +6,7 @@ import json
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from mediamon.records import Fingerprint, Language, Outcome, Page, Seed, Validators
 from warehouse import fts
+from warehouse.archived import ArchivedPage, archived_pages, fill_seed_dates
 from warehouse.db import DatabaseUnavailable, connect, sql
 from warehouse.dedupe import DuplicatePair, IndexEntry, index_backlog, index_documents
 from warehouse.snapshot import bootstrap, publish, writer_path
@@ -24,18 +25,31 @@ def doc_id_for(url: str) -> str:
     return "doc-" + hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
 
 
+FETCHED = frozenset({Outcome.OK, Outcome.NOT_MODIFIED})
+
+
 @dataclass(slots=True)
 class BatchCounts:
-    outcomes: Counter = field(default_factory=Counter)
+    outcomes: Counter = field(default_factory=Counter)       # outcome -> attempts
+    final_outcomes: Counter = field(default_factory=Counter)  # outcome -> URLs, by each URL's last attempt
     new_articles: int = 0
     duplicates: int = 0
     languages: Counter = field(default_factory=Counter)
 
     def add(self, other: "BatchCounts") -> None:
         self.outcomes.update(other.outcomes)
+        self.final_outcomes.update(other.final_outcomes)
         self.languages.update(other.languages)
         self.new_articles += other.new_articles
         self.duplicates += other.duplicates
+
+    @property
+    def urls_fetched(self) -> int:
+        return sum(n for outcome, n in self.final_outcomes.items() if outcome in FETCHED)
+
+    @property
+    def urls_failed(self) -> int:
+        return sum(self.final_outcomes.values()) - self.urls_fetched
 
 
 def _now() -> datetime:
@@ -55,7 +69,7 @@ class Warehouse:
         self.working, self.analyst = working, analyst
 
     @classmethod
-    def open(cls, path: Path, near_threshold: float = 0.7) -> "Warehouse":
+    def open(cls, path: Path, near_threshold: float = 0.7, memory_limit: str | None = None) -> "Warehouse":
         """Open the writer for the analyst database ``path`` (creating it on first use)."""
         analyst = Path(path)
         working = writer_path(analyst)
@@ -63,9 +77,10 @@ class Warehouse:
             raise DatabaseUnavailable(f"database path is a directory: {analyst}")
         if analyst.parent.exists():
             bootstrap(working, analyst)
-        warehouse = cls(connect(working), near_threshold, working, analyst)
+        warehouse = cls(connect(working, memory_limit), near_threshold, working, analyst)
         warehouse.con.execute(sql("mark_crashed_runs"))
         index_backlog(warehouse.con, _now())  # documents indexed before clusters and anchors existed
+        fill_seed_dates(warehouse.con)  # seeds stored before their dates were read
         return warehouse
 
     def publish(self) -> None:
@@ -110,10 +125,9 @@ class Warehouse:
 
     def finish_run(self, run_id: str, status: str, *, urls_planned: int, counts: BatchCounts,
                    new_seeds: int = 0, error: str | None = None) -> None:
-        ok = counts.outcomes.get(Outcome.OK, 0) + counts.outcomes.get(Outcome.NOT_MODIFIED, 0)
         self.con.execute(sql("finish_run"), {
             "run_id": run_id, "finished_at": _now(), "status": status, "urls_planned": urls_planned,
-            "fetched_ok": ok, "failed": sum(counts.outcomes.values()) - ok,
+            "fetched_ok": counts.urls_fetched, "failed": counts.urls_failed,
             "new_articles": counts.new_articles, "duplicates": counts.duplicates, "new_seeds": new_seeds,
             "outcomes": json.dumps(dict(sorted(counts.outcomes.items()))),
             "languages": json.dumps(dict(sorted(counts.languages.items()))), "error": error,
@@ -133,7 +147,8 @@ class Warehouse:
         now = _now()
         seed_rows = pa.Table.from_pylist([{
             "seed_id": s.seed_id, "source_path": s.source_path, "title": s.title, "text": s.text,
-            "content_sha256": s.content_sha256, "language": lang.code, "language_score": lang.score,
+            "content_sha256": s.content_sha256, "published_at": s.published_at, "language": lang.code,
+            "language_score": lang.score,
             "language_method": lang.method, "ingested_at": now, "run_id": run_id, **_language_audit(lang),
         } for s, lang, _ in fresh])
         citation_rows = pa.Table.from_pylist(
@@ -171,6 +186,14 @@ class Warehouse:
         finally:
             self.con.unregister("staged_changed")
 
+    def citation_dates(self, urls: list[str]) -> dict[str, date]:
+        """URL -> the earliest date among the seeds citing it (the date a seed states, else its ingestion)."""
+        return dict(self._with_urls(urls, "citation_dates"))
+
+    def archived_pages(self, since: date | None = None) -> list[ArchivedPage]:
+        """What reprocess reads again: each URL's latest archived page, fetched on or after ``since``."""
+        return archived_pages(self.con, since)
+
     def stored_urls(self, urls: list[str]) -> set[str]:
         return {row[0] for row in self._with_urls(urls, "stored_urls")}
 
@@ -185,19 +208,24 @@ class Warehouse:
         now = _now()
         counts = BatchCounts()
         fetch_rows, doc_rows, items = [], [], []
+        last_outcome: dict[str, str] = {}
         for page in pages:
             fetch = page.fetch
-            fetch_id = uuid.uuid4().hex
+            fetch_id = fetch.fetch_id or uuid.uuid4().hex
             outcome = fetch.outcome
             if outcome == Outcome.OK and page.article is None:
                 outcome = Outcome.EMPTY_EXTRACTION
             counts.outcomes[str(outcome)] += 1
-            fetch_rows.append({
-                "fetch_id": fetch_id, "url": fetch.url, "attempted_at": fetch.attempted_at, "outcome": str(outcome),
-                "http_status": fetch.http_status, "final_url": fetch.final_url, "redirects": list(fetch.redirects),
-                "content_type": fetch.content_type, "bytes": fetch.bytes, "elapsed_ms": fetch.elapsed_ms,
-                "error": fetch.error, "etag": fetch.etag, "last_modified": fetch.last_modified, "via": fetch.via,
-                "run_id": run_id})
+            last_outcome[fetch.url] = str(outcome)
+            if fetch.fetch_id is None:  # a replayed fetch (reprocess) keeps the row it has
+                fetch_rows.append({
+                    "fetch_id": fetch_id, "url": fetch.url, "attempted_at": fetch.attempted_at, "outcome": str(outcome),
+                    "http_status": fetch.http_status, "final_url": fetch.final_url, "redirects": list(fetch.redirects),
+                    "content_type": fetch.content_type, "bytes": fetch.bytes, "elapsed_ms": fetch.elapsed_ms,
+                    "error": fetch.error, "etag": fetch.etag, "last_modified": fetch.last_modified, "via": fetch.via,
+                    "warc_file": fetch.warc_file, "warc_offset": fetch.warc_offset, "payload_digest": fetch.payload_digest,
+                    "snapshot_at": fetch.snapshot_at, "archive_url": fetch.archive_url,
+                    "run_id": run_id})
             if outcome != Outcome.OK:
                 continue
             article, language = page.article, page.language
@@ -229,6 +257,7 @@ class Warehouse:
             counts.languages.update(row["language"] for row in doc_rows if row["doc_id"] in changed)
 
         self._in_transaction(write)
+        counts.final_outcomes.update(last_outcome.values())
         return counts
 
 
@@ -237,7 +266,8 @@ _FETCH_SCHEMA = pa.schema([
     ("outcome", pa.string()), ("http_status", pa.int32()), ("final_url", pa.string()),
     ("redirects", pa.list_(pa.string())), ("content_type", pa.string()), ("bytes", pa.int64()),
     ("elapsed_ms", pa.int32()), ("error", pa.string()), ("etag", pa.string()), ("last_modified", pa.string()),
-    ("via", pa.string()), ("run_id", pa.string()),
+    ("via", pa.string()), ("run_id", pa.string()), ("warc_file", pa.string()), ("warc_offset", pa.int64()),
+    ("payload_digest", pa.string()), ("snapshot_at", pa.timestamp("us", tz="UTC")), ("archive_url", pa.string()),
 ])
 
 

@@ -3,6 +3,9 @@
 One URL: robots.txt of its origin (cached), then attempts with backoff while the failure is
 transient; within an attempt, redirects followed by hand, each hop checked (scheme, robots.txt,
 address guard at connect time), paced per host and bounded in time and size (``exchange``).
+Every response received (robots.txt, redirect hops, retries, errors) is written to the raw archive
+with its request, when there is one; each result points at its final response record. A URL whose
+live attempts end dead (``MEDIAMON_WAYBACK_ON``) is looked up in the web archive (``wayback``).
 """
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ import logging
 import random
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Callable
 from urllib.parse import urljoin, urlsplit
 
@@ -24,8 +27,10 @@ from flows.http.pacing import HostPacer
 from flows.http.pinned import GuardedAdapter
 from flows.http.retry import RetryPolicy, parse_retry_after
 from flows.http.robots import ROBOTS_MAX_BYTES, RobotsCache, RobotsRules, agent_token
+from flows.http.wayback import WebArchive, is_dead
 from mediamon.records import FetchResult, Outcome, Validators
 from mediamon.settings import Settings
+from warehouse.archive import ArchivedAt, ArchiveUnavailable, WarcArchive
 
 log = logging.getLogger("mediamon.fetch")
 ROBOTS_MAX_REDIRECTS = 5  # RFC 9309: follow at least five
@@ -51,8 +56,10 @@ class Fetcher:
     """Fetches URLs politely and within bounds. Thread-safe: one Fetcher serves a pool of threads."""
 
     def __init__(self, settings: Settings, pacer: HostPacer | None = None, *,
-                 sleep: Callable[[float], None] = time.sleep, rng: random.Random | None = None) -> None:
+                 sleep: Callable[[float], None] = time.sleep, rng: random.Random | None = None,
+                 archive: WarcArchive | None = None) -> None:
         self.settings = settings
+        self.archive = archive
         self.pacer = pacer or HostPacer(settings.per_host_concurrency, settings.per_host_delay)
         self.watchdog = Watchdog()
         self.timeouts = Timeouts(settings.connect_timeout, settings.read_timeout, settings.total_timeout)
@@ -64,6 +71,11 @@ class Fetcher:
         self._page = _Purpose(BodyRules(settings.max_bytes), settings.max_redirects, obeys_robots=True)
         self._robots_txt = _Purpose(BodyRules(min(ROBOTS_MAX_BYTES, settings.max_bytes), truncate=True, any_type=True),
                                     min(ROBOTS_MAX_REDIRECTS, settings.max_redirects), obeys_robots=False)
+        # the web archive is an API, not a site we crawl: no robots.txt; paced, bounded and guarded as any host
+        lookup = _Purpose(BodyRules(settings.max_bytes, any_type=True), settings.max_redirects, obeys_robots=False)
+        snapshot = _Purpose(BodyRules(settings.max_bytes), settings.max_redirects, obeys_robots=False)
+        self.web_archive = WebArchive(settings.wayback_url, lambda url: self._with_retries(url, None, lookup),
+                                      lambda url: self._with_retries(url, None, snapshot)) if settings.wayback else None
         self.session = self._session(settings)
 
     @staticmethod
@@ -85,13 +97,23 @@ class Fetcher:
         self.session.close()
         self.watchdog.close()
 
-    def fetch(self, url: str, validators: Validators | None = None) -> list[FetchResult]:
-        """Every attempt made for ``url`` (the last one is the verdict)."""
+    def fetch(self, url: str, validators: Validators | None = None, cited_at: date | None = None) -> list[FetchResult]:
+        """Every attempt made for ``url`` (the last one is the verdict), then, when it ends dead, the
+        attempts at the web archive for a snapshot closest to ``cited_at`` (the citing seed's date)."""
+        attempts = self._recorded(url, "live", lambda: self._with_retries(url, validators, self._page))
+        if self.web_archive is not None and is_dead(attempts[-1], self.settings.wayback_on):
+            attempts += self._recorded(url, "web_archive", lambda: self.web_archive.snapshot(url, cited_at))
+        return attempts
+
+    @staticmethod
+    def _recorded(url: str, via: str, work: Callable[[], list[FetchResult]]) -> list[FetchResult]:
         try:
-            return self._with_retries(url, validators, self._page)
+            return work()
+        except ArchiveUnavailable:  # the raw archive cannot be written: the run stops
+            raise
         except Exception as exc:  # a bug in here must cost one URL, not the batch: record it
             log.warning("fetching %s failed unexpectedly: %s: %s", url, type(exc).__name__, exc)
-            return [FetchResult(url=url, attempted_at=_now(), outcome=Outcome.CONNECTION_ERROR,
+            return [FetchResult(url=url, attempted_at=_now(), outcome=Outcome.CONNECTION_ERROR, via=via,
                                 error=f"unexpected {type(exc).__name__}: {exc}"[:500])]
 
     def _fetch_robots(self, robots_url: str) -> FetchResult:
@@ -115,8 +137,9 @@ class Fetcher:
         """One attempt: the request and every redirect hop it leads to."""
         attempted_at, hops, current, seconds = _now(), [], url, 0.0
 
-        def ended(outcome: Outcome, error: str | None, answer: Exchange | None = None) -> _Attempt:
-            result = _result(url, attempted_at, current, hops, seconds, outcome, error, answer)
+        def ended(outcome: Outcome, error: str | None, answer: Exchange | None = None,
+                  archived: ArchivedAt | None = None) -> _Attempt:
+            result = _result(url, attempted_at, current, hops, seconds, outcome, error, answer, archived)
             return _Attempt(result, answer.retry_after if answer else None, final=answer is None)
 
         for _hop in range(purpose.max_redirects + 1):
@@ -127,14 +150,15 @@ class Fetcher:
             refusal = self._robots_refusal(current, rules)
             if refusal:
                 return ended(*refusal)
-            answer = self._exchange(host, current, validators, purpose, rules)
+            answer, archived = self._exchange(host, current, validators, purpose, rules)
             seconds += answer.seconds
             if answer.outcome is not None:
-                return ended(answer.outcome, answer.error, answer)
+                return ended(answer.outcome, answer.error, answer, archived)
             try:
                 current = urljoin(current, answer.location or "")
             except ValueError:
-                return ended(Outcome.INVALID_URL, f"redirect to a malformed URL: {answer.location!r}"[:300], answer)
+                return ended(Outcome.INVALID_URL, f"redirect to a malformed URL: {answer.location!r}"[:300], answer,
+                             archived)
             hops.append(current)
         return ended(Outcome.REDIRECT_LOOP, f"more than {purpose.max_redirects} redirects")
 
@@ -149,14 +173,28 @@ class Fetcher:
         return None
 
     def _exchange(self, host: str, url: str, validators: Validators | None, purpose: _Purpose,
-                  rules: RobotsRules | None) -> Exchange:
+                  rules: RobotsRules | None) -> tuple[Exchange, ArchivedAt | None]:
         headers = {}
         if validators and validators.etag:
             headers["If-None-Match"] = validators.etag
         if validators and validators.last_modified:
             headers["If-Modified-Since"] = validators.last_modified
         with self.pacer.request(host, self._delay(rules)):
-            return exchange(self.session, url, headers, self.timeouts, purpose.body, self.watchdog)
+            fetched_at = _now()
+            answer = exchange(self.session, url, headers, self.timeouts, purpose.body, self.watchdog)
+        return answer, self._archived(url, fetched_at, answer)
+
+    def _archived(self, url: str, fetched_at: datetime, answer: Exchange) -> ArchivedAt | None:
+        """The response (and its request) into the raw archive; None when no response arrived."""
+        if self.archive is None or answer.status is None:
+            return None
+        truncated = answer.truncated
+        if answer.body is None and truncated is None and _may_have_body(answer):
+            truncated = "unspecified"  # a redirect's or an error's body is not read
+        return self.archive.write_exchange(
+            url=url, fetched_at=fetched_at, status=answer.status, reason=answer.reason or "",
+            response_headers=list(answer.headers), body=answer.body or b"",
+            request_headers=list(answer.request_headers) or None, truncated=truncated)
 
     def _delay(self, rules: RobotsRules | None) -> float:
         """Seconds between request starts to this host: the setting, or robots.txt's Crawl-delay when larger."""
@@ -183,14 +221,22 @@ def _http_host(url: str, first: bool) -> tuple[str, str | None]:
     return parts.hostname.lower(), None
 
 
+def _may_have_body(answer: Exchange) -> bool:
+    if answer.status in (204, 304) or (answer.status or 0) < 200:
+        return False
+    return next((v.strip() for k, v in answer.headers if k.lower() == "content-length"), None) != "0"
+
+
 def _result(url: str, attempted_at: datetime, final_url: str, hops: list[str], seconds: float,
-            outcome: Outcome, error: str | None, answer: Exchange | None) -> FetchResult:
+            outcome: Outcome, error: str | None, answer: Exchange | None, archived: ArchivedAt | None) -> FetchResult:
     body = answer.body if answer is not None and outcome == Outcome.OK else None
     return FetchResult(
         url=url, attempted_at=attempted_at, outcome=outcome, final_url=final_url, redirects=tuple(hops),
         http_status=answer.status if answer else None, content_type=answer.content_type if answer else None,
         etag=answer.etag if answer else None, last_modified=answer.last_modified if answer else None,
         body=body, bytes=len(body) if body else 0, elapsed_ms=int(seconds * 1000), error=error,
+        warc_file=archived.warc_file if archived else None, warc_offset=archived.offset if archived else None,
+        payload_digest=archived.payload_digest if archived else None,
     )
 
 

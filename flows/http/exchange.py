@@ -22,6 +22,7 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"RIFF", b"\x1f\x8b")
 _CHUNK = 64 * 1024
+_CUT = {Outcome.TOO_LARGE: "length", Outcome.TIMEOUT: "time"}  # WARC-Truncated of a body cut short
 _NETWORK_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException,
                    OSError, ValueError)
 
@@ -54,6 +55,11 @@ class Exchange:
     body: bytes | None = None
     error: str | None = None
     seconds: float = 0.0
+    # what the raw archive keeps of the exchange (empty when no response arrived)
+    reason: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()          # the response's, as received
+    request_headers: tuple[tuple[str, str], ...] = ()  # what was sent
+    truncated: str | None = None  # the body was cut: 'length' (size cap), 'time' (deadline), 'disconnect'
 
 
 class _QuietHeaderDefects(logging.Filter):
@@ -133,7 +139,8 @@ def exchange(session: requests.Session, url: str, headers: dict[str, str], timeo
             outcome, error = Outcome.BLOCKED_ADDRESS, str(refusal)
         except _NETWORK_ERRORS as exc:
             outcome, error = (Outcome.TIMEOUT, _overtime(timeouts)) if clock.expired else classify(exc)
-    return Exchange(outcome, **seen, error=error, seconds=time.monotonic() - started)
+    cut = None if not seen else _CUT.get(outcome, "disconnect")
+    return Exchange(outcome, **seen, error=error, seconds=time.monotonic() - started, truncated=cut)
 
 
 def _send(session: requests.Session, url: str, headers: dict[str, str], timeouts: Timeouts) -> requests.Response:
@@ -158,6 +165,9 @@ def _headers_of(response: requests.Response) -> dict:
         "etag": response.headers.get("ETag"),
         "last_modified": response.headers.get("Last-Modified"),
         "retry_after": response.headers.get("Retry-After"),
+        "reason": response.reason,
+        "headers": tuple(response.raw.headers.items()),
+        "request_headers": tuple(response.request.headers.items()) if response.request is not None else (),
     }
 
 
@@ -180,7 +190,8 @@ def _answer(response: requests.Response, location: str | None, rules: BodyRules,
     body = _read_body(response, rules, clock)
     if not rules.any_type and not content_type and looks_binary(body):
         return {"outcome": Outcome.NOT_HTML, "error": "no content type, and the body is binary"}
-    return {"outcome": Outcome.OK, "body": body}
+    cut = "length" if rules.truncate and len(body) >= rules.max_bytes else None
+    return {"outcome": Outcome.OK, "body": body, "truncated": cut}
 
 
 def _read_body(response: requests.Response, rules: BodyRules, clock: ResponseClock) -> bytes:

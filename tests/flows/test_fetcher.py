@@ -13,9 +13,9 @@ from tests.loopback import Reply, html_page
 
 PAGE = html_page("Title", ["Some article text that is long enough to be an article. " * 5])
 HTML = {"Content-Type": "text/html; charset=utf-8"}
-FAST = dict(allow_hosts=("127.0.0.1",), per_host_delay=0, per_host_concurrency=4, connect_timeout=1,
-            read_timeout=0.5, total_timeout=1.5, max_bytes=50_000, max_redirects=3, max_attempts=3,
-            backoff_base=0.01, retry_after_cap=5)
+FAST = dict(allow_hosts=("127.0.0.1",), per_host_delay=0, per_host_concurrency=4, connect_timeout=5,
+            read_timeout=5, total_timeout=10, max_bytes=50_000, max_redirects=3, max_attempts=3,
+            backoff_base=0.01, retry_after_cap=5, wayback=False)  # the web-archive fallback: test_wayback.py
 
 
 @pytest.fixture

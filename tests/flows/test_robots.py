@@ -13,8 +13,8 @@ from tests.flows.misbehaving import HTML, MisbehavingServer, hang
 from tests.loopback import Reply, html_page
 
 PAGE = html_page("Title", ["Some article text that is long enough to be an article. " * 5])
-FAST = dict(allow_hosts=("127.0.0.1",), per_host_delay=0, per_host_concurrency=8, connect_timeout=1,
-            read_timeout=0.4, total_timeout=1.0, max_attempts=3, backoff_base=0.01)
+FAST = dict(allow_hosts=("127.0.0.1",), per_host_delay=0, per_host_concurrency=8, connect_timeout=5,
+            read_timeout=5, total_timeout=10, max_attempts=3, backoff_base=0.01, wayback=False)
 ROBOTS = ("User-agent: *\nDisallow: /private/\n\n"
           "User-agent: mediamon\nDisallow: /private/\nDisallow: /no-mediamon/\nAllow: /private/open.html\n")
 
@@ -85,7 +85,9 @@ def test_an_erroring_robots_txt_disallows_the_origin_for_the_run(server, fetcher
     assert server.hits("/robots.txt") == 3  # retried like any transient failure, then final
 
 
-def test_an_unreachable_robots_txt_ends_the_url_with_the_same_failure(server, fetcher):
+def test_an_unreachable_robots_txt_ends_the_url_with_the_same_failure(server):
+    fetcher = Fetcher(Settings(**dict(FAST, connect_timeout=1, read_timeout=0.4, total_timeout=1.0)),
+                      sleep=lambda seconds: None)
     server.route("/robots.txt", hang(server))
     url = server.route("/a", Reply(200, PAGE, HTML))
     [result] = fetcher.fetch(url)

@@ -33,8 +33,9 @@ def test_records_read_back_exactly_and_files_rotate(tmp_path):
         assert response.payload_digest == place.payload_digest and place.payload_digest.startswith("sha1:")
         assert response.captured_at == NOW
     first = sorted(tmp_path.glob("*.warc.gz"))[0]
-    assert [r.url for r in iter_responses(first)] == [
-        f"http://outlet.example/news/{n}" for n, p in enumerate(places) if p.warc_file == first.name]
+    in_first = [(n, p) for n, p in enumerate(places) if p.warc_file == first.name]
+    assert [(r.url, r.offset, r.body[:30]) for r in iter_responses(first)] == [
+        (f"http://outlet.example/news/{n}", p.offset, f"<html><p>page {n}</p></html><htm".encode()) for n, p in in_first]
 
 
 @pytest.mark.parametrize("damage", ["truncated", "garbage"])

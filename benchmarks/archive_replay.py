@@ -1,0 +1,81 @@
+"""The raw archive's size and the speed of reprocess against the live backfill, on the same pages.
+
+    python -m benchmarks.archive_replay [--copies N]
+
+Serves the 181 article-extraction-benchmark pages from ../shared/corpus/aeb on 127.0.0.1 (each under
+N URLs with ``--copies``), runs ``mediamon backfill`` (the Prefect flow, capturing every exchange to
+WARC) into a temporary folder, stops the server, then runs ``mediamon reprocess`` from the archive.
+Prints the archive's bytes per 1,000 pages, pages/s of each run, their ratio, and checks that every
+article came back with the same content_sha256.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=1, help="serve each page under this many URLs")
+    args = parser.parse_args()
+    root = Path(__file__).resolve().parent.parent
+    aeb = Path(os.environ.get("MEDIAMON_SHARED", root.parent / "shared")) / "corpus" / "aeb"
+    if not (aeb / "ground-truth.json").exists():
+        print(f"needs the benchmark at {aeb}", file=sys.stderr)
+        return 2
+    sys.path.insert(0, str(root))
+    import duckdb
+
+    from tests.loopback import LoopbackServer, Reply
+
+    keys = sorted(json.loads((aeb / "ground-truth.json").read_text("utf-8")))
+    pages = {k: gzip.decompress((aeb / "html" / f"{k}.html.gz").read_bytes()) for k in keys}
+    with tempfile.TemporaryDirectory() as tmp:
+        db, archive = Path(tmp) / "bench.duckdb", Path(tmp) / "archive"
+        os.environ.update({"MEDIAMON_ALLOW_HOSTS": "127.0.0.1", "MEDIAMON_PER_HOST_DELAY": "0",
+                           "MEDIAMON_PER_HOST_CONCURRENCY": "8", "MEDIAMON_ARCHIVE_DIR": str(archive),
+                           "MEDIAMON_WAYBACK": "off", "PREFECT_LOGGING_LEVEL": "WARNING",
+                           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"})
+        from flows.replay import reprocess
+        from flows.runs import backfill_urls
+        from prefect import flow
+
+        flow(name="warm-up")(lambda: None)()  # Prefect's local server starts here, outside the timings
+
+        with LoopbackServer() as server:
+            urls = [server.route(f"/{copy}/{k}.html", Reply(200, body, {"Content-Type": "text/html; charset=utf-8"}))
+                    for copy in range(args.copies) for k, body in pages.items()]
+            (Path(tmp) / "urls.txt").write_text("\n".join(urls) + "\n")
+            started = time.perf_counter()
+            live = backfill_urls(urls_file=str(Path(tmp) / "urls.txt"), db_path=str(db))
+            live_seconds = time.perf_counter() - started
+        with duckdb.connect(str(db), read_only=True) as con:
+            before = dict(con.execute("SELECT url, content_sha256 FROM articles").fetchall())
+        started = time.perf_counter()
+        replay = reprocess(db_path=str(db))  # the server is gone: only the archive is read
+        replay_seconds = time.perf_counter() - started
+        with duckdb.connect(str(db), read_only=True) as con:
+            after = dict(con.execute("SELECT url, content_sha256 FROM articles").fetchall())
+        archive_bytes = sum(p.stat().st_size for p in archive.glob("*.warc.gz"))
+
+    n = live.counts.outcomes.get("ok", 0)
+    html_bytes = sum(len(body) for body in pages.values()) * args.copies
+    print(f"pages: {n} ({len(pages)} benchmark pages x {args.copies}), articles reproduced with the same "
+          f"content_sha256: {sum(after.get(u) == h for u, h in before.items())}/{len(before)}")
+    print(f"archive: {archive_bytes:,} bytes = {archive_bytes / n * 1000 / 2**20:.1f} MiB per 1,000 pages "
+          f"(the pages' HTML: {html_bytes / n * 1000 / 2**20:.1f} MiB per 1,000; WARC gzip, with requests and robots.txt)")
+    print(f"live backfill (loopback, capture on): {live_seconds:.1f} s = {n / live_seconds:.1f} pages/s")
+    print(f"reprocess (archive only, no network): {replay_seconds:.1f} s = {replay.urls_planned / replay_seconds:.1f} "
+          f"pages/s ({replay_seconds and live_seconds / replay_seconds:.2f}x the live backfill's speed)")
+    print(f"cores: {os.cpu_count()}; command: python -m benchmarks.archive_replay --copies {args.copies}")
+    return 0 if before == after else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

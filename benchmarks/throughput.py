@@ -1,0 +1,169 @@
+"""Throughput of `mediamon backfill` against bare single-process trafilatura, in one run.
+
+    python -m benchmarks.throughput                      # 181 pages x 10 URLs, bare loop, no-change rerun
+    python -m benchmarks.throughput --copies 100 --no-bare --no-rerun   # 18,100 URLs: memory only
+    python -m benchmarks.throughput --profile            # also sample every thread/process with py-spy
+
+Serves the 181 article-extraction-benchmark pages from ../shared on 127.0.0.1, each under
+``--copies`` URLs (with an ETag, and 304 to a conditional GET), starts a Prefect server on
+127.0.0.1 (as a deployment has one), and runs the CLI as a subprocess with pacing off. Prints
+both walls and their ratio, pages/s, the peak RSS of the whole process tree, the no-change
+rerun's wall, and (with --profile) where the samples went, orchestration included.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.profile_share import classify_raw_profile  # noqa: E402
+from tests.loopback import LoopbackServer, Reply  # noqa: E402
+from tests.prefect_server import free_port, start, stop, wait_for  # noqa: E402
+
+
+def tree_rss_kib(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in KiB (from /proc)."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total
+
+
+def run_measured(args: list[str], env: dict) -> tuple[float, int, str]:
+    """Wall seconds and peak tree RSS (KiB, sampled every 50 ms) of a command."""
+    started = time.perf_counter()
+    process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.wait(0.05):
+            peak = max(peak, tree_rss_kib(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output = process.communicate()[0]
+    wall = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed ({process.returncode}):\n{output[-3000:]}")
+    return wall, peak, output
+
+
+def serve(server: LoopbackServer, pages: dict[str, bytes], copies: int) -> list[str]:
+    def handler(body: bytes, etag: str):
+        def answer(request):
+            if request.headers.get("if-none-match") == etag:
+                return Reply(304, b"", {"ETag": etag})
+            return Reply(200, body, {"Content-Type": "text/html; charset=utf-8", "ETag": etag})
+        return answer
+
+    urls = []
+    for copy in range(copies):
+        for key, body in pages.items():
+            urls.append(server.route(f"/c{copy}/{key}.html", handler(body, f'"{key[:16]}"')))
+    return urls
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--copies", type=int, default=10)
+    parser.add_argument("--no-bare", dest="bare", action="store_false")
+    parser.add_argument("--no-rerun", dest="rerun", action="store_false")
+    parser.add_argument("--profile", action="store_true", help="sample the backfill with py-spy")
+    options = parser.parse_args()
+
+    aeb = Path(os.environ.get("MEDIAMON_SHARED", ROOT.parent / "shared")) / "corpus" / "aeb"
+    if not (aeb / "ground-truth.json").exists():
+        print(f"needs the benchmark pages at {aeb}", file=sys.stderr)
+        return 2
+    keys = sorted(json.loads((aeb / "ground-truth.json").read_text("utf-8")))
+    pages = {k: gzip.decompress((aeb / "html" / f"{k}.html.gz").read_bytes()) for k in keys}
+
+    with tempfile.TemporaryDirectory() as tmp, LoopbackServer() as server:
+        tmp = Path(tmp)
+        urls = serve(server, pages, options.copies)
+        (tmp / "urls.txt").write_text("\n".join(urls) + "\n")
+        port = free_port()
+        env = {**os.environ, "PREFECT_HOME": str(tmp / "prefect"), "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
+               "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1", "PREFECT_LOGGING_LEVEL": "WARNING",
+               "MEDIAMON_ALLOW_HOSTS": "127.0.0.1", "MEDIAMON_PER_HOST_DELAY": "0",
+               "MEDIAMON_PER_HOST_CONCURRENCY": "16", "MEDIAMON_FETCH_WORKERS": "16",
+               "MEDIAMON_ARCHIVE_DIR": str(tmp / "archive")}
+        prefect = start([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port",
+                         str(port)], env, tmp / "server.log")
+        try:
+            import requests
+            wait_for(lambda: _healthy(requests, port), 90, "the Prefect server")
+            cli = [sys.executable, "-m", "mediamon.cli", "backfill", "--urls", str(tmp / "urls.txt"),
+                   "--db", str(tmp / "bench.duckdb")]
+            profiler = [str(Path(sys.executable).with_name("py-spy")), "record", "--subprocesses", "--format", "raw",
+                        "--rate", "100", "-o", str(tmp / "profile.raw"), "--"] if options.profile else []
+            wall, peak, _ = run_measured([*profiler, *cli], env)
+            requests_first = len(server.requests)
+            rerun_wall = run_measured([*cli, "--refetch"], env)[0] if options.rerun else None
+            statuses = _count_statuses(tmp / "bench.duckdb")
+        finally:
+            stop(prefect)
+        print(f"URLs: {len(urls)} ({len(pages)} pages x {options.copies}), requests served: {requests_first}")
+        print(f"mediamon backfill: wall {wall:.1f}s, {len(urls) / wall:.1f} pages/s, peak RSS (process tree) "
+              f"{peak / 1024:.0f} MiB; outcomes {statuses}")
+        if options.bare:
+            started = time.perf_counter()
+            import trafilatura
+            for copy in range(options.copies):
+                for body in pages.values():
+                    trafilatura.extract(body.decode("utf-8"))
+            bare = time.perf_counter() - started
+            print(f"bare trafilatura.extract, one process: wall {bare:.1f}s, {len(urls) / bare:.1f} pages/s")
+            print(f"ratio pipeline / bare: {wall / bare:.2f}")
+        if rerun_wall is not None:
+            print(f"no-change rerun (conditional GET, 304): wall {rerun_wall:.1f}s = {rerun_wall / wall:.1%} of the first")
+        if options.profile:
+            raw = (tmp / "profile.raw").read_text()
+            Path(os.environ.get("MEDIAMON_PROFILE_OUT", "/dev/null")).write_text(raw)
+            shares = classify_raw_profile(raw)
+            total = sum(shares.values())
+            print(f"py-spy samples at 100 Hz over all threads and processes: {total} "
+                  f"({total / 100 / wall:.2f} busy cores on average)")
+            for category, samples in shares.most_common():
+                print(f"  {category:<14} {samples / total:6.1%}  ({samples / 100:.1f} CPU-s, "
+                      f"{samples / 100 / wall:.1%} of wall)")
+    print("command: python -m benchmarks.throughput " + " ".join(sys.argv[1:]))
+    return 0
+
+
+def _healthy(requests, port: int) -> bool:
+    try:
+        return requests.get(f"http://127.0.0.1:{port}/api/health", timeout=2).ok
+    except requests.ConnectionError:
+        return False
+
+
+def _count_statuses(db: Path) -> dict:
+    import duckdb
+    with duckdb.connect(str(db), read_only=True) as con:
+        return dict(con.execute("SELECT outcome, count(*) FROM fetches GROUP BY outcome ORDER BY 2 DESC").fetchall())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,9 @@
+-- what reprocess reads again: each URL's latest archived page (fetched as ok or empty_extraction), in
+-- archive order; with $since, only pages fetched (or, via warc, captured) on or after it
+SELECT fetch_id, url, final_url, attempted_at, http_status, content_type, etag, last_modified, via,
+       redirects, warc_file, warc_offset, payload_digest, snapshot_at, archive_url
+FROM fetch_log
+WHERE warc_file IS NOT NULL AND outcome IN ('ok', 'empty_extraction')
+  AND ($since IS NULL OR attempted_at >= $since)
+QUALIFY row_number() OVER (PARTITION BY url ORDER BY attempted_at DESC, fetch_id DESC) = 1
+ORDER BY warc_file, warc_offset;
