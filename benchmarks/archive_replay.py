@@ -11,8 +11,6 @@ article came back with the same content_sha256.
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import os
 import sys
 import tempfile
@@ -25,17 +23,17 @@ def main() -> int:
     parser.add_argument("--copies", type=int, default=1, help="serve each page under this many URLs")
     args = parser.parse_args()
     root = Path(__file__).resolve().parent.parent
-    aeb = Path(os.environ.get("MEDIAMON_SHARED", root.parent / "shared")) / "corpus" / "aeb"
-    if not (aeb / "ground-truth.json").exists():
-        print(f"needs the benchmark at {aeb}", file=sys.stderr)
-        return 2
     sys.path.insert(0, str(root))
+    from benchmarks.corpus import aeb_available, aeb_dir, load_aeb
+
+    if not aeb_available():
+        print(f"needs the benchmark at {aeb_dir()}", file=sys.stderr)
+        return 2
     import duckdb
 
     from tests.loopback import LoopbackServer, Reply
 
-    keys = sorted(json.loads((aeb / "ground-truth.json").read_text("utf-8")))
-    pages = {k: gzip.decompress((aeb / "html" / f"{k}.html.gz").read_bytes()) for k in keys}
+    pages = {k: page["html"] for k, page in load_aeb().items()}
     with tempfile.TemporaryDirectory() as tmp:
         db, archive = Path(tmp) / "bench.duckdb", Path(tmp) / "archive"
         os.environ.update({"MEDIAMON_ALLOW_HOSTS": "127.0.0.1", "MEDIAMON_PER_HOST_DELAY": "0",

@@ -11,8 +11,6 @@ Prefect flow) into a temporary DuckDB file, and scores ``articles.text`` against
 """
 from __future__ import annotations
 
-import gzip
-import json
 import os
 import re
 import statistics
@@ -61,24 +59,20 @@ def score(truth: dict[str, str], predicted: dict[str, str]) -> dict[str, float]:
             "pages": len(truth), "empty_predictions": sum(1 for k in truth if not predicted.get(k))}
 
 
-def _load(aeb: Path) -> dict[str, dict]:
-    truth = json.loads((aeb / "ground-truth.json").read_text("utf-8"))
-    return {k: {**v, "html": gzip.decompress((aeb / "html" / f"{k}.html.gz").read_bytes())} for k, v in truth.items()}
-
-
 def main() -> int:
     root = Path(__file__).resolve().parent.parent
-    aeb = Path(os.environ.get("MEDIAMON_SHARED", root.parent / "shared")) / "corpus" / "aeb"
-    if not (aeb / "ground-truth.json").exists():
-        print(f"needs the benchmark at {aeb}", file=sys.stderr)
-        return 2
     sys.path.insert(0, str(root))
+    from benchmarks.corpus import aeb_available, aeb_dir, load_aeb
+
+    if not aeb_available():
+        print(f"needs the benchmark at {aeb_dir()}", file=sys.stderr)
+        return 2
     import duckdb
     import trafilatura
 
     from tests.loopback import LoopbackServer, Reply
 
-    pages = _load(aeb)
+    pages = load_aeb()
     truth = {k: v["articleBody"] for k, v in pages.items()}
 
     started = time.perf_counter()

@@ -13,8 +13,6 @@ rerun's wall, and (with --profile) where the samples went, orchestration include
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import os
 import subprocess
 import sys
@@ -26,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.corpus import aeb_available, aeb_dir, load_aeb  # noqa: E402
 from benchmarks.profile_share import classify_raw_profile  # noqa: E402
 from tests.loopback import LoopbackServer, Reply  # noqa: E402
 from tests.prefect_server import free_port, start, stop, wait_for  # noqa: E402
@@ -92,12 +91,10 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="sample the backfill with py-spy")
     options = parser.parse_args()
 
-    aeb = Path(os.environ.get("MEDIAMON_SHARED", ROOT.parent / "shared")) / "corpus" / "aeb"
-    if not (aeb / "ground-truth.json").exists():
-        print(f"needs the benchmark pages at {aeb}", file=sys.stderr)
+    if not aeb_available():
+        print(f"needs the benchmark pages at {aeb_dir()}", file=sys.stderr)
         return 2
-    keys = sorted(json.loads((aeb / "ground-truth.json").read_text("utf-8")))
-    pages = {k: gzip.decompress((aeb / "html" / f"{k}.html.gz").read_bytes()) for k in keys}
+    pages = {k: page["html"] for k, page in load_aeb().items()}
 
     with tempfile.TemporaryDirectory() as tmp, LoopbackServer() as server:
         tmp = Path(tmp)

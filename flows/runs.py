@@ -24,6 +24,7 @@ from flows.report import RunReport, publish_artifacts
 from mediamon.records import FetchResult, Outcome, Page, Seed
 from mediamon.settings import Settings, load_settings
 from warehouse import Warehouse
+from warehouse.store import BatchCounts
 from warehouse.archive import WarcArchive
 
 

@@ -2,7 +2,6 @@
 import subprocess
 import sys
 
-import duckdb
 import pytest
 
 from warehouse import DatabaseUnavailable, Warehouse
