@@ -26,9 +26,6 @@ class Outcome(StrEnum):
     NOT_ARCHIVED = "not_archived"            # dead link, and the web archive holds no capture of it
 
 
-RETRYABLE_OUTCOMES = frozenset({Outcome.TIMEOUT, Outcome.CONNECTION_ERROR, Outcome.DNS_ERROR})
-
-
 @dataclass(frozen=True, slots=True)
 class Citation:
     """A link cited by a seed, in the seed's order (``position`` from 1)."""

@@ -133,9 +133,6 @@ class Warehouse:
             "languages": json.dumps(dict(sorted(counts.languages.items()))), "error": error,
         })
 
-    def recent_runs(self, limit: int = 10) -> list[tuple]:
-        return self.con.execute(sql("recent_runs"), {"limit": limit}).fetchall()
-
     # -- seeds --------------------------------------------------------------------------------
     def store_seeds(self, seeds: list[tuple[Seed, Language, Fingerprint]], run_id: str) -> int:
         """Store seeds not seen before (by content hash) with their citations; return how many were new."""
