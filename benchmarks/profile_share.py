@@ -25,6 +25,10 @@ _IDLE_LEAVES = re.compile(r"^(select|poll|wait|_wait_for_tstate_lock|acquire|sle
 
 
 def classify_stack(frames: list[str]) -> str:
+    if frames and frames[0].startswith("process "):  # py-spy --subprocesses: the process, not a frame
+        frames = frames[1:]
+    if not frames:
+        return "other"
     leaf = frames[-1].split(" (")[0] if frames else ""
     if _IDLE_LEAVES.search(leaf.split(".")[-1]) or _IDLE_LEAVES.search(leaf):
         return "idle (waiting)"

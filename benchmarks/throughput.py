@@ -30,32 +30,40 @@ from tests.loopback import LoopbackServer, Reply  # noqa: E402
 from tests.prefect_server import free_port, start, stop, wait_for  # noqa: E402
 
 
-def tree_rss_kib(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in KiB (from /proc)."""
-    total, stack = 0, [pid]
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def tree_usage(pid: int) -> dict[int, tuple[int, float]]:
+    """Resident memory (KiB) and CPU seconds so far of a process and each of its descendants (from /proc)."""
+    found, stack = {}, [pid]
     while stack:
         current = stack.pop()
         try:
             status = Path(f"/proc/{current}/status").read_text()
-            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+            rss = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            found[current] = (rss, (int(fields[11]) + int(fields[12])) / _TICKS)  # utime + stime
             for task in Path(f"/proc/{current}/task").iterdir():
                 stack += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, StopIteration, ValueError):
+        except (OSError, StopIteration, ValueError, IndexError):
             continue
-    return total
+    return found
 
 
-def run_measured(args: list[str], env: dict) -> tuple[float, int, str]:
-    """Wall seconds and peak tree RSS (KiB, sampled every 50 ms) of a command."""
+def run_measured(args: list[str], env: dict) -> tuple[float, int, float, str]:
+    """Wall seconds, peak tree RSS (KiB) and CPU seconds of a command and its descendants (sampled
+    every 50 ms: a process living under 50 ms is missed, and one's last 50 ms of CPU may be)."""
     started = time.perf_counter()
     process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    peak = 0
+    peak, cpu = 0, {}
     done = threading.Event()
 
     def sample() -> None:
         nonlocal peak
         while not done.wait(0.05):
-            peak = max(peak, tree_rss_kib(process.pid))
+            usage = tree_usage(process.pid)
+            peak = max(peak, sum(rss for rss, _ in usage.values()))
+            cpu.update({pid: seconds for pid, (_, seconds) in usage.items()})
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -65,7 +73,7 @@ def run_measured(args: list[str], env: dict) -> tuple[float, int, str]:
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed ({process.returncode}):\n{output[-3000:]}")
-    return wall, peak, output
+    return wall, peak, sum(cpu.values()), output
 
 
 def serve(server: LoopbackServer, pages: dict[str, bytes], copies: int) -> list[str]:
@@ -115,7 +123,7 @@ def main() -> int:
                    "--db", str(tmp / "bench.duckdb")]
             profiler = [str(Path(sys.executable).with_name("py-spy")), "record", "--subprocesses", "--format", "raw",
                         "--rate", "100", "-o", str(tmp / "profile.raw"), "--"] if options.profile else []
-            wall, peak, _ = run_measured([*profiler, *cli], env)
+            wall, peak, cpu, _ = run_measured([*profiler, *cli], env)
             requests_first = len(server.requests)
             rerun_wall = run_measured([*cli, "--refetch"], env)[0] if options.rerun else None
             statuses = _count_statuses(tmp / "bench.duckdb")
@@ -123,7 +131,8 @@ def main() -> int:
             stop(prefect)
         print(f"URLs: {len(urls)} ({len(pages)} pages x {options.copies}), requests served: {requests_first}")
         print(f"mediamon backfill: wall {wall:.1f}s, {len(urls) / wall:.1f} pages/s, peak RSS (process tree) "
-              f"{peak / 1024:.0f} MiB; outcomes {statuses}")
+              f"{peak / 1024:.0f} MiB; CPU {cpu:.1f}s over the process tree ({cpu / wall:.2f} cores busy on "
+              f"average); outcomes {statuses}")
         if options.bare:
             started = time.perf_counter()
             import trafilatura
@@ -132,6 +141,7 @@ def main() -> int:
                     trafilatura.extract(body.decode("utf-8"))
             bare = time.perf_counter() - started
             print(f"bare trafilatura.extract, one process: wall {bare:.1f}s, {len(urls) / bare:.1f} pages/s")
+            print(f"CPU pipeline / bare: {cpu / bare:.2f} (the ratio's floor on 2 free cores is half of it)")
             print(f"ratio pipeline / bare: {wall / bare:.2f}")
         if rerun_wall is not None:
             print(f"no-change rerun (conditional GET, 304): wall {rerun_wall:.1f}s = {rerun_wall / wall:.1%} of the first")

@@ -6,8 +6,9 @@ import hashlib
 import re
 import unicodedata
 
+from functools import cache
+
 import numpy as np
-from datasketch import MinHash
 
 from extractors.crosslingual import anchors
 from mediamon.records import Fingerprint
@@ -19,7 +20,14 @@ SHINGLE_WORDS = 5
 _SEED = 1
 
 _WORD_RE = re.compile(r"\w+")
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme="affine32")
+
+
+@cache
+def _minhash_class():
+    """datasketch, imported on first use: its package imports scipy (~0.6 s), which a run that
+    fingerprints nothing (a nightly rerun answered 304) or only compares signatures never needs."""
+    from datasketch import MinHash
+    return MinHash, MinHash(num_perm=NUM_PERM, seed=_SEED, scheme="affine32").permutations
 
 
 def normalized_words(text: str) -> list[str]:
@@ -46,7 +54,8 @@ def _band_key(band: int, rows: np.ndarray) -> int:
 def fingerprint(text: str) -> Fingerprint:
     words = normalized_words(text)
     grams = shingles(words)
-    minhash = MinHash(num_perm=NUM_PERM, seed=_SEED, permutations=_TEMPLATE.permutations, scheme="affine32")
+    minhash_class, permutations = _minhash_class()
+    minhash = minhash_class(num_perm=NUM_PERM, seed=_SEED, permutations=permutations, scheme="affine32")
     minhash.update_batch([g.encode("utf-8") for g in grams])
     signature = minhash.hashvalues.astype("<u4")  # affine32: values are 32-bit
     keys = tuple(_band_key(b, signature[b * ROWS : (b + 1) * ROWS]) for b in range(BANDS))

@@ -39,7 +39,7 @@ def _langid() -> LanguageIdentifier:
 
 
 def _letters(text: str) -> int:
-    return sum(ch.isalpha() for ch in text)
+    return sum(map(str.isalpha, text))
 
 
 def _code(langdetect_code: str) -> str:
@@ -71,13 +71,13 @@ def chunks(sample: str) -> list[str]:
     """The sample's paragraphs, long ones cut into runs of sentences of about 80 letters, short ones dropped."""
     found = []
     for paragraph in sample.splitlines():
-        current = ""
+        current, letters = "", 0
         for sentence in _SENTENCE_END_RE.split(paragraph.strip()):
-            current = f"{current} {sentence}".strip()
-            if _letters(current) >= _CHUNK_LETTERS:
+            current, letters = f"{current} {sentence}".strip(), letters + _letters(sentence)
+            if letters >= _CHUNK_LETTERS:
                 found.append(current)
-                current = ""
-        if _letters(current) >= _CHUNK_MIN_LETTERS:
+                current, letters = "", 0
+        if letters >= _CHUNK_MIN_LETTERS:
             found.append(current)
         elif current and found:
             found[-1] = f"{found[-1]} {current}"

@@ -6,45 +6,33 @@ of early pages overlaps the fetching of later ones.
 """
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
 
-from extractors.article import extract_article
-from extractors.fingerprint import fingerprint
-from extractors.language import detect_language
-from extractors.page_language import declared_language
 from flows.http import Fetcher
-from mediamon.records import Article, FetchResult, Fingerprint, Language, Outcome, Page, Validators
+from mediamon.records import FetchResult, Outcome, Page, Validators
 from mediamon.settings import Settings
 
-
-@dataclass(frozen=True, slots=True)
-class Analysis:
-    article: Article
-    language: Language
-    fingerprint: Fingerprint
-    content_sha256: str
+if TYPE_CHECKING:
+    from flows.analysis import Analysis
 
 
-def analyse_body(body: bytes, url: str, content_type: str | None, sample_chars: int) -> Analysis | None:
-    """Extraction, language and fingerprint of one page's bytes; None when it holds no article."""
-    article = extract_article(body, url, content_type)
-    if article is None:
-        return None
-    return Analysis(article, detect_language(article.text, sample_chars, declared_language(body)),
-                    fingerprint(article.text), hashlib.sha256(article.text.encode("utf-8")).hexdigest())
+def analyse_body(body: bytes, url: str, content_type: str | None, sample_chars: int) -> "Analysis | None":
+    """``flows.analysis.analyse_body``, imported on first use (preloaded in the worker processes)."""
+    from flows.analysis import analyse_body as analyse_in_this_process
+    return analyse_in_this_process(body, url, content_type, sample_chars)
 
 
 def _needs_analysis(fetch: FetchResult) -> bool:
     return fetch.outcome == Outcome.OK and bool(fetch.body)
 
 
-def _page(fetch: FetchResult, analysis: Analysis | None) -> Page:
+def _page(fetch: FetchResult, analysis: "Analysis | None") -> Page:
     """The page handed to the warehouse; the body stays behind (the archive keeps the bytes)."""
     fetch = replace(fetch, body=None)
     if analysis is None:
@@ -61,9 +49,9 @@ def analyse(fetch: FetchResult, settings: Settings) -> Page:
 
 
 def _warm_worker() -> None:
-    """Import the extractors (and load the language model) once per worker process."""
-    analyse_body(b"<html><body><p>warm up the extractors of this worker process</p></body></html>",
-                 "http://warm.invalid/", "text/html", 200)
+    """Load the extractors' models once per worker process, before its first page."""
+    from flows.analysis import warm_up
+    warm_up()
 
 
 class BatchProcessor:
@@ -82,16 +70,16 @@ class BatchProcessor:
         Not fork: the flow process runs threads (Prefect, fetchers) that a fork would copy mid-lock.
         Not spawn: it re-imports the parent's ``__main__`` in every child, and under a Prefect worker
         that is ``prefect.engine``, which fails to import that way. A fork server preloading only
-        this module starts clean, single-threaded, with the extractors already imported.
+        this module and flows.analysis starts clean, single-threaded, with the extractors imported.
         """
         with self._lock:
             if self._processes is None:
                 context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload([__name__])
+                context.set_forkserver_preload([__name__, "flows.analysis"])
                 self._processes = ProcessPoolExecutor(self._workers, mp_context=context, initializer=_warm_worker)
             return self._processes
 
-    def _analysed(self, fetch: FetchResult) -> Future | Analysis | None:
+    def _analysed(self, fetch: FetchResult) -> "Future | Analysis | None":
         if not _needs_analysis(fetch):
             return None
         args = (fetch.body, fetch.final_url or fetch.url, fetch.content_type, self.settings.language_sample_chars)

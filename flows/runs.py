@@ -13,8 +13,6 @@ from prefect import flow, task
 from prefect.cache_policies import NONE
 from prefect.utilities.annotations import quote
 
-from extractors.fingerprint import fingerprint
-from extractors.language import detect_language
 from flows.http import Fetcher
 from flows.inputs import UrlLine, read_seeds, read_url_file
 from flows.http.pacing import interleave_by_host
@@ -30,6 +28,8 @@ from warehouse.archive import WarcArchive
 
 @task(name="ingest-seeds", cache_policy=NONE)
 def ingest_seeds(warehouse: Warehouse, seeds: list[Seed], run_id: str, settings: Settings) -> int:
+    from extractors.fingerprint import fingerprint  # imported on use: see flows.analysis
+    from extractors.language import detect_language
     analysed = [(s, detect_language(s.text, settings.language_sample_chars), fingerprint(s.text)) for s in seeds]
     return warehouse.store_seeds(analysed, run_id)
 

@@ -55,7 +55,7 @@ class Settings:
     fetch_workers: int = 16
     batch_size: int = 200
     near_threshold: float = 0.7
-    language_sample_chars: int = 3000
+    language_sample_chars: int = 1500
     publish_interval: float = 300.0
     cpu_workers: int = 0  # processes for extraction; 0: one per core
     db_memory_limit: str = "512MB"  # DuckDB's memory cap in the writer (it spills to disk beyond)

@@ -55,7 +55,7 @@ def stored_response_headers(headers: list[tuple[str, str]], body_length: int) ->
 
 
 _RECORD_BUILDER = WARCWriter(io.BytesIO(), gzip=False)  # builds records (headers, digests); writes nothing
-_GZIP_LEVEL = 6  # warcio's own writer uses 9: several times slower for a few per cent smaller files
+_GZIP_LEVEL = 3  # 2.4x faster than 6 for 12 % more bytes on the benchmark pages (README "Measured")
 
 
 def _gzip_member(record) -> bytes:

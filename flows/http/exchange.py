@@ -181,6 +181,7 @@ def _answer(response: requests.Response, location: str | None, rules: BodyRules,
     if status in REDIRECT_STATUSES and location:
         return {"outcome": None, "location": location}
     if status == 304:
+        _keep_alive(response)
         return {"outcome": Outcome.NOT_MODIFIED}
     if status >= 300:
         return {"outcome": Outcome.HTTP_ERROR, "error": f"HTTP {status}"}
@@ -192,6 +193,13 @@ def _answer(response: requests.Response, location: str | None, rules: BodyRules,
         return {"outcome": Outcome.NOT_HTML, "error": "no content type, and the body is binary"}
     cut = "length" if rules.truncate and len(body) >= rules.max_bytes else None
     return {"outcome": Outcome.OK, "body": body, "truncated": cut}
+
+
+def _keep_alive(response: requests.Response) -> None:
+    """Hand the connection back to the pool for the host's next request: the answer was read to its
+    end. (Leaving the ``with response`` block otherwise closes it: the body was streamed, not
+    consumed by requests.) A connection a watchdog or a limit cut is never reused."""
+    response.raw.release_conn()
 
 
 def _read_body(response: requests.Response, rules: BodyRules, clock: ResponseClock) -> bytes:
@@ -207,6 +215,7 @@ def _read_body(response: requests.Response, rules: BodyRules, clock: ResponseClo
             raise _Failure(Outcome.TIMEOUT, "body not complete within the total deadline")
         chunk = response.raw.read1(_CHUNK, decode_content=True)
         if not chunk:
+            _keep_alive(response)
             return b"".join(chunks)
         size += len(chunk)
         if size > limit:

@@ -135,6 +135,22 @@ def test_conditional_get_sends_the_stored_validators(server, fetcher):
     assert sent["if-none-match"] == '"v1"' and sent["if-modified-since"] == "Wed, 20 May 2020 10:00:00 GMT"
 
 
+def test_a_connection_is_reused_after_a_complete_answer_and_dropped_after_an_error(server, fetcher):
+    def conditional(request):
+        if request.headers.get("if-none-match") == '"v1"':
+            return Reply(304, b"", {"ETag": '"v1"'})
+        return Reply(200, PAGE, {**HTML, "ETag": '"v1"'})
+
+    page, missing = server.route("/k", conditional), server.route("/gone", Reply(404, b"gone", HTML))
+    outcomes = [only(fetcher.fetch(page)).outcome, only(fetcher.fetch(page, Validators('"v1"', None))).outcome,
+                only(fetcher.fetch(page)).outcome, only(fetcher.fetch(missing)).outcome,
+                only(fetcher.fetch(page)).outcome]
+    assert outcomes == [Outcome.OK, Outcome.NOT_MODIFIED, Outcome.OK, Outcome.HTTP_ERROR, Outcome.OK]
+    ports = [r.handler.client_address[1] for r in server.requests]  # robots.txt (a 404), then the five pages
+    assert len(set(ports[1:5])) == 1                    # 200, 304, 200 and the 404 over one connection
+    assert ports[1] != ports[0] and ports[5] != ports[4]  # after a 404's unread body: closed, not reused
+
+
 def test_loopback_is_refused_unless_allowed(server):
     strict = Fetcher(Settings(per_host_delay=0))
     url = server.route("/a", Reply(200, PAGE, HTML))

@@ -5,7 +5,7 @@ import socket
 import duckdb
 import pytest
 
-import flows.pipeline
+import flows.analysis
 from flows.replay import ArchiveUnreadable, reprocess
 from flows.runs import backfill_urls
 from tests.conftest import serve_aeb
@@ -96,13 +96,13 @@ def test_an_improved_extractor_replaces_the_derived_rows_and_keeps_the_fetches(s
     fetches = query(db, "SELECT fetch_id, url FROM fetches ORDER BY url")
     served = len(server.requests)
 
-    extract = flows.pipeline.extract_article
+    extract = flows.analysis.extract_article
 
     def improved(body, url, content_type):
         article = extract(body, url, content_type)
         return dataclasses.replace(article, text=article.text + "\nImproved.", extractor="trafilatura improved")
 
-    monkeypatch.setattr(flows.pipeline, "extract_article", improved)
+    monkeypatch.setattr(flows.analysis, "extract_article", improved)
     assert reprocess(db_path=str(db), since="2999-01-01").urls_planned == 0  # nothing fetched since then
     report = reprocess(db_path=str(db))
 
