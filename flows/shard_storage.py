@@ -47,6 +47,7 @@ class Manifest:
     pages: int
     warc_files: tuple[str, ...]
     seconds: float  # the attempt's wall, from reading its input to writing this manifest
+    runner: str = ""  # where it ran: host, process and parent (the worker) ids
 
 
 def storage_url(raw: str) -> str:

@@ -6,6 +6,8 @@ WARC, then the manifest, last (flows.shard_storage). It never opens the analyst 
 """
 from __future__ import annotations
 
+import os
+import socket
 import tempfile
 import time
 import uuid
@@ -77,7 +79,7 @@ def run_shard(shard_id: str, storage: ShardStorage, settings: Settings, shares: 
             storage.put(shard_id, attempt, warc, "warc")
         storage.put(shard_id, attempt, staging / "pages.parquet")
     manifest = Manifest(shard_id, attempt, flow_run_id, len(shard.urls), pages, tuple(w.name for w in warcs),
-                        round(time.monotonic() - started, 3))
+                        round(time.monotonic() - started, 3), f"{socket.gethostname()} {os.getpid()} {os.getppid()}")
     storage.finish(manifest)
     return manifest
 
@@ -92,4 +94,4 @@ def backfill_shard(shard_id: str, storage: str, per_host_concurrency: int, per_h
     settings = load_settings().replace(per_host_concurrency=per_host_concurrency, per_host_delay=per_host_delay)
     manifest = run_shard(shard_id, ShardStorage(storage), settings, shares or {}, str(flow_run.id or "") or None)
     return {"shard_id": manifest.shard_id, "attempt": manifest.attempt, "urls": manifest.urls,
-            "pages": manifest.pages, "seconds": manifest.seconds}
+            "pages": manifest.pages, "seconds": manifest.seconds, "runner": manifest.runner}

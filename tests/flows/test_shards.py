@@ -90,3 +90,16 @@ def test_a_shard_produced_twice_is_landed_once_and_reprocess_reads_its_archive(s
     for url, warc_file, offset in pointers:  # every pointer names bytes inside the archive folder
         assert warc_file.startswith("shards/r-0000/")
         assert read_response(archive, warc_file, offset).url == url
+
+
+def test_sharded_backfill_usage_errors_are_one_line_and_exit_2(tmp_path):
+    from tests.test_cli import mediamon
+
+    (tmp_path / "urls.txt").write_text("http://127.0.0.1:9/a\n")
+    no_server = {"PREFECT_API_URL": ""}
+    for args, message in [(["--shards", "4"], "--shards needs --pool NAME"),
+                          (["--pool", "p"], "--pool and --storage go with --shards"),
+                          (["--shards", "4", "--pool", "p"], "--shards needs a Prefect server: set PREFECT_API_URL")]:
+        result = mediamon("backfill", "--urls", str(tmp_path / "urls.txt"), "--db", str(tmp_path / "m.duckdb"),
+                          *args, env=no_server, cwd=tmp_path)
+        assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
