@@ -19,6 +19,8 @@ class RunReport:
     seeds_seen: int = 0
     counts: BatchCounts = field(default_factory=BatchCounts)
     seconds: float = 0.0
+    shards: int = 0               # sharded backfill: shards landed
+    landing_seconds: float = 0.0  # sharded backfill: wall of the commit step (copy WARCs, read, land)
 
     def rows(self) -> list[dict[str, str]]:
         """(what, count) rows: the same figures the console summary and the artifact show."""
@@ -35,6 +37,9 @@ class RunReport:
                  {"what": "of them duplicates", "count": str(counts.duplicates)}]
         if counts.languages:
             rows.append({"what": "languages", "count": ", ".join(f"{k} {v}" for k, v in counts.languages.most_common())})
+        if self.shards:
+            rows += [{"what": "shards landed", "count": str(self.shards)},
+                     {"what": "commit step seconds", "count": f"{self.landing_seconds:.1f}"}]
         rows += [{"what": "seconds", "count": f"{self.seconds:.1f}"}, {"what": "database", "count": self.db_path}]
         return rows
 

@@ -149,6 +149,16 @@ def backfill(
     until: Annotated[Optional[str], typer.Option(
         "--until", show_default=False, help="with --warc: captured up to this day (YYYY-MM-DD, UTC)")] = None,
     refetch: Annotated[bool, typer.Option("--refetch", help="fetch URLs that already have a stored article too")] = False,
+    shards: Annotated[Optional[int], typer.Option(
+        "--shards", min=1, show_default=False,
+        help="with --urls: split the URLs into N shards by host, one flow run each on the work pool --pool "
+             "(needs a Prefect server: PREFECT_API_URL)")] = None,
+    pool: Annotated[Optional[str], typer.Option(
+        "--pool", show_default=False, help="with --shards: the Prefect work pool whose workers run the shards")] = None,
+    storage: Annotated[Optional[str], typer.Option(
+        "--storage", show_default=False,
+        help="with --shards: shared folder or fsspec URL the workers write to (default $MEDIAMON_SHARD_STORAGE, "
+             "else ./shards)")] = None,
     db: DbOption = None,
 ) -> None:
     """Ad-hoc ingestion of a batch of URLs, or of the records of WARC files, with a progress bar."""
@@ -164,6 +174,8 @@ def backfill(
     if warc_files:
         if refetch:
             fail("--refetch goes with --urls", 2)
+        if shards is not None:
+            fail("--shards goes with --urls", 2)
         first, last = _day("--since", since), _day("--until", until)
         if first and last and first > last:
             fail(f"--since {first} is after --until {last}", 2)
@@ -171,7 +183,11 @@ def backfill(
         return
     if since is not None or until is not None:
         fail("--since and --until go with --warc", 2)
-    settings = _settings(db_path=db)
+    if shards is None and (pool is not None or storage is not None):
+        fail("--pool and --storage go with --shards", 2)
+    if shards is not None and not pool:
+        fail("--shards needs --pool NAME (the work pool whose workers run the shards)", 2)
+    settings = _settings(db_path=db, shard_storage=storage)
     try:
         read_url_file(urls)
     except InputError as exc:
@@ -179,9 +195,24 @@ def backfill(
     _check_database(settings)
     _check_archive(settings)
     _quiet_prefect()
+    if shards is not None:
+        _backfill_sharded(urls, settings, refetch, shards, pool)
+        return
     from flows.runs import backfill_urls
 
     _execute(lambda: backfill_urls(urls_file=str(urls), db_path=str(settings.db_path), refetch=refetch))
+
+
+def _backfill_sharded(urls: Path, settings, refetch: bool, shards: int, pool: str) -> None:
+    """The sharded backfill: this process plans, submits and lands; the pool's workers fetch."""
+    from prefect.settings import PREFECT_API_URL
+
+    if not PREFECT_API_URL.value():
+        fail("--shards needs a Prefect server: set PREFECT_API_URL (README: running on a cluster)", 2)
+    from flows.sharded import backfill_sharded
+
+    _execute(lambda: backfill_sharded(urls_file=str(urls), shards=shards, pool=pool, db_path=str(settings.db_path),
+                                      refetch=refetch, storage=settings.shard_storage))
 
 
 def _backfill_warc(paths: list[Path], db: Optional[Path], since: Optional[date], until: Optional[date]) -> None:

@@ -63,6 +63,9 @@ class Settings:
     backoff_base: float = 1.0
     retry_after_cap: float = 60.0
     max_crawl_delay: float = 60.0
+    shard_storage: str = "shards"  # sharded backfill: shared folder or fsspec URL the workers write to
+    shard_heartbeat_timeout: float = 90.0  # a running shard silent this long is presumed dead, and re-submitted
+    shard_attempts: int = 3  # submissions of one shard before the sharded backfill gives up on it
 
     def replace(self, **changes: object) -> "Settings":
         """A copy with the given fields changed; ``None`` values are ignored (unset CLI flags)."""
@@ -170,6 +173,9 @@ _ENV = {
     "MEDIAMON_BACKOFF_BASE": ("backoff_base", _non_negative_float),
     "MEDIAMON_RETRY_AFTER_CAP": ("retry_after_cap", _non_negative_float),
     "MEDIAMON_MAX_CRAWL_DELAY": ("max_crawl_delay", _non_negative_float),
+    "MEDIAMON_SHARD_STORAGE": ("shard_storage", str),
+    "MEDIAMON_SHARD_HEARTBEAT_TIMEOUT": ("shard_heartbeat_timeout", _positive_float),
+    "MEDIAMON_SHARD_ATTEMPTS": ("shard_attempts", _positive_int),
 }
 
 ENVIRONMENT_VARIABLES = tuple(_ENV)

@@ -200,8 +200,10 @@ class Warehouse:
         index with their pairs and clusters (warehouse.dedupe); return the exact and near pairs."""
         return index_documents(self.con, entries, kind, run_id, now, self.near_threshold).pairs
 
-    def commit_batch(self, pages: list[Page], run_id: str) -> BatchCounts:
-        """Store a batch's fetch attempts and articles, and their duplicates, in one transaction."""
+    def commit_batch(self, pages: list[Page], run_id: str, also=None) -> BatchCounts:
+        """Store a batch's fetch attempts and articles, and their duplicates, in one transaction.
+
+        ``also(con)``, when given, runs first inside the same transaction (a shard's landing record)."""
         now = _now()
         counts = BatchCounts()
         fetch_rows, doc_rows, items = [], [], []
@@ -238,6 +240,8 @@ class Warehouse:
             items.append(IndexEntry(doc_id, page.fingerprint, language.code))
 
         def write() -> None:
+            if also is not None:
+                also(self.con)
             self._staged("staged_fetches", _fetch_table(fetch_rows), "insert_fetches")
             if not doc_rows:
                 return
