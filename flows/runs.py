@@ -78,7 +78,7 @@ def _fetch_in_batches(warehouse: Warehouse, urls: list[str], report: RunReport, 
                     report.counts.add(commit_batch(warehouse, quote(pages), report.run_id))
                     progress.advance(size)
                     if time.monotonic() - last_publish > settings.publish_interval:
-                        warehouse.publish()
+                        warehouse.publish(full_text=False)  # the index is rebuilt once, at the end
                         last_publish = time.monotonic()
                 pending = submitted
     finally:

@@ -83,11 +83,15 @@ class Warehouse:
         fill_seed_dates(warehouse.con)  # seeds stored before their dates were read
         return warehouse
 
-    def publish(self) -> None:
-        """Make everything committed so far visible at the analyst path (atomic replace),
-        with the full-text index rebuilt."""
+    def publish(self, full_text: bool = True) -> None:
+        """Make everything committed so far visible at the analyst path (atomic replace).
+
+        ``full_text``: rebuild the full-text index first (when articles changed). DuckDB's index is
+        rebuilt whole, in time and memory growing with the warehouse, so a run does it once, at its
+        end; the publishes during a run leave search on the index of the previous build."""
         if self.working is not None and self.analyst is not None:
-            fts.rebuild_index(self.con)
+            if full_text:
+                fts.rebuild_index(self.con)
             publish(self.con, self.working, self.analyst)
 
     def close(self) -> None:
