@@ -94,8 +94,11 @@ class Fetcher:
         return session
 
     def close(self) -> None:
+        """Close the connections; what was archived is flushed (the archive itself stays open: its owner closes it)."""
         self.session.close()
         self.watchdog.close()
+        if self.archive is not None:
+            self.archive.flush()
 
     def fetch(self, url: str, validators: Validators | None = None, cited_at: date | None = None) -> list[FetchResult]:
         """Every attempt made for ``url`` (the last one is the verdict), then, when it ends dead, the
