@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import statistics
 import subprocess
@@ -27,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpus import aeb_available, aeb_dir, load_aeb  # noqa: E402
-from benchmarks.throughput import _healthy, serve  # noqa: E402
+from benchmarks.throughput import _healthy, loopback_env, serve  # noqa: E402
 from tests.loopback import LoopbackServer  # noqa: E402
 from tests.prefect_server import free_port, start, stop, wait_for  # noqa: E402
 
@@ -89,10 +88,7 @@ def main() -> int:
         urls = serve(server, pages, options.copies)
         (tmp / "urls.txt").write_text("\n".join(urls) + "\n")
         port = free_port()
-        env = {**os.environ, "PREFECT_HOME": str(tmp / "prefect"), "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
-               "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1", "PREFECT_LOGGING_LEVEL": "WARNING",
-               "MEDIAMON_ALLOW_HOSTS": "127.0.0.1", "MEDIAMON_PER_HOST_DELAY": "0", "MEDIAMON_WAYBACK": "off",
-               "MEDIAMON_PER_HOST_CONCURRENCY": "64", "MEDIAMON_FETCH_WORKERS": "16"}
+        env = loopback_env(tmp, port, MEDIAMON_WAYBACK="off", MEDIAMON_PER_HOST_CONCURRENCY="64")
         server_proc = start([PY, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
                             env, tmp / "server.log")
         try:

@@ -76,6 +76,15 @@ def run_measured(args: list[str], env: dict) -> tuple[float, int, float, str]:
     return wall, peak, sum(cpu.values()), output
 
 
+def loopback_env(tmp: Path, port: int, **mediamon: str) -> dict[str, str]:
+    """The environment of a benchmark's processes: a Prefect server on 127.0.0.1:``port`` with its home
+    in ``tmp``, telemetry off, mediamon allowed onto loopback with pacing off, plus ``mediamon``."""
+    return {**os.environ, "PREFECT_HOME": str(tmp / "prefect"), "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1", "PREFECT_LOGGING_LEVEL": "WARNING",
+            "MEDIAMON_ALLOW_HOSTS": "127.0.0.1", "MEDIAMON_PER_HOST_DELAY": "0", "MEDIAMON_FETCH_WORKERS": "16",
+            **mediamon}
+
+
 def serve(server: LoopbackServer, pages: dict[str, bytes], copies: int) -> list[str]:
     def handler(body: bytes, etag: str):
         def answer(request):
@@ -109,11 +118,7 @@ def main() -> int:
         urls = serve(server, pages, options.copies)
         (tmp / "urls.txt").write_text("\n".join(urls) + "\n")
         port = free_port()
-        env = {**os.environ, "PREFECT_HOME": str(tmp / "prefect"), "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
-               "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1", "PREFECT_LOGGING_LEVEL": "WARNING",
-               "MEDIAMON_ALLOW_HOSTS": "127.0.0.1", "MEDIAMON_PER_HOST_DELAY": "0",
-               "MEDIAMON_PER_HOST_CONCURRENCY": "16", "MEDIAMON_FETCH_WORKERS": "16",
-               "MEDIAMON_ARCHIVE_DIR": str(tmp / "archive")}
+        env = loopback_env(tmp, port, MEDIAMON_PER_HOST_CONCURRENCY="16", MEDIAMON_ARCHIVE_DIR=str(tmp / "archive"))
         prefect = start([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port",
                          str(port)], env, tmp / "server.log")
         try:

@@ -49,6 +49,20 @@ def _invalid(line: UrlLine) -> Page:
                             error=f"line {line.line_number}: not an http(s) URL"))
 
 
+def planned_urls(warehouse: Warehouse, lines: list[UrlLine], refetch: bool, report: RunReport) -> list[str]:
+    """The distinct URLs of a URL file to fetch (stored ones only with ``refetch``); lines that are
+    not URLs are recorded as ``invalid_url`` attempts, so that no line is dropped silently."""
+    invalid = [_invalid(line) for line in lines if line.url is None]
+    urls = list(dict.fromkeys(line.url for line in lines if line.url is not None))
+    if not refetch:
+        stored = warehouse.stored_urls(urls)
+        urls = [url for url in urls if url not in stored]
+    report.urls_planned = len(urls) + len(invalid)
+    if invalid:
+        report.counts.add(commit_batch(warehouse, quote(invalid), report.run_id))
+    return urls
+
+
 def _fetch_in_batches(warehouse: Warehouse, urls: list[str], report: RunReport, settings: Settings) -> None:
     """Fetch and commit ``urls`` batch by batch; publish for analysts every publish interval.
 
@@ -133,15 +147,7 @@ def backfill_urls(urls_file: str, db_path: str | None = None, refetch: bool = Fa
     lines = read_url_file(Path(urls_file))
 
     def work(warehouse: Warehouse, report: RunReport) -> None:
-        invalid = [_invalid(line) for line in lines if line.url is None]
-        urls = list(dict.fromkeys(line.url for line in lines if line.url is not None))
-        if not refetch:
-            stored = warehouse.stored_urls(urls)
-            urls = [url for url in urls if url not in stored]
-        report.urls_planned = len(urls) + len(invalid)
-        if invalid:
-            report.counts.add(commit_batch(warehouse, quote(invalid), report.run_id))
-        _fetch_in_batches(warehouse, urls, report, settings)
+        _fetch_in_batches(warehouse, planned_urls(warehouse, lines, refetch, report), report, settings)
 
     return _run("backfill", settings, work)
 

@@ -20,7 +20,7 @@ from prefect.client.orchestration import get_client
 
 from flows.inputs import read_url_file
 from flows.report import RunReport
-from flows.runs import _invalid, _run, commit_batch
+from flows.runs import _run, planned_urls
 from flows.shard_land import land_completed
 from flows.shard_pacing import ensure_host_limits, slot_share
 from flows.shard_plan import Shard, ShardPlan, plan_shards
@@ -176,14 +176,7 @@ def backfill_sharded(urls_file: str, shards: int, pool: str, db_path: str | None
     shared = ShardStorage(storage_url(settings.shard_storage))
 
     def work(warehouse: Warehouse, report: RunReport) -> None:
-        invalid = [_invalid(line) for line in lines if line.url is None]
-        urls = list(dict.fromkeys(line.url for line in lines if line.url is not None))
-        if not refetch:
-            stored = warehouse.stored_urls(urls)
-            urls = [url for url in urls if url not in stored]
-        report.urls_planned = len(urls) + len(invalid)
-        if invalid:
-            report.counts.add(commit_batch(warehouse, invalid, report.run_id))
+        urls = planned_urls(warehouse, lines, refetch, report)
         plan = plan_shards(urls, shards, f"{report.run_id[:12]}")
         for shard in plan.shards:
             shared.write_input(ShardInput(shard.shard_id, shard.urls, warehouse.validators_for(list(shard.urls)),

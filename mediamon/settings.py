@@ -58,7 +58,7 @@ class Settings:
     language_sample_chars: int = 1500
     publish_interval: float = 300.0
     cpu_workers: int = 0  # processes for extraction; 0: one per core
-    db_memory_limit: str = "256MB"  # DuckDB's memory cap in the writer (it spills to disk beyond)
+    db_memory_limit: str = "128MB"  # DuckDB's memory cap in the writer (it spills to disk beyond)
     max_attempts: int = 3
     backoff_base: float = 1.0
     retry_after_cap: float = 60.0

@@ -22,6 +22,8 @@ os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="mediamon-prefect-
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["DO_NOT_TRACK"] = "1"
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# the in-process flows' ephemeral server takes 10-15 s to start here, more on a busy machine
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 # Dead links never reach the Internet Archive from a test: the fallback's tests turn it on against a
 # local stand-in (tests/flows/test_wayback.py).
 os.environ.setdefault("MEDIAMON_WAYBACK", "off")
