@@ -1,6 +1,7 @@
 """A loopback HTTP server for tests: routes map a path to a handler; every request is recorded."""
 from __future__ import annotations
 
+import sys
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -56,6 +57,7 @@ class LoopbackServer:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._httpd.daemon_threads = True
+        self._httpd.handle_error = _quiet_on_hang_up(self._httpd.handle_error)
         self.port = self._httpd.server_address[1]
         self.base = f"http://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
@@ -78,6 +80,15 @@ class LoopbackServer:
         self.release.set()
         self._httpd.shutdown()
         self._httpd.server_close()
+
+
+def _quiet_on_hang_up(report):
+    """The server's error report, silent when a client closed a kept-alive connection (its process ended)."""
+    def handle_error(request, client_address):
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        report(request, client_address)
+    return handle_error
 
 
 def html_page(title: str, paragraphs: list[str], lang: str = "en", charset: str = "utf-8") -> bytes:
