@@ -50,10 +50,12 @@ class ResponseClock:
             sock = self._sock
         _shut(sock)
 
-    def disarm(self) -> None:
+    def disarm(self) -> bool:
+        """Stop watching (the response is complete, or abandoned); True if the deadline had not cut it."""
         with self._lock:
             self._active = False
             self._sock = None
+            return not self.expired
 
 
 def _shut(sock: socket.socket | None) -> None:

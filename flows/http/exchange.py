@@ -181,7 +181,7 @@ def _answer(response: requests.Response, location: str | None, rules: BodyRules,
     if status in REDIRECT_STATUSES and location:
         return {"outcome": None, "location": location}
     if status == 304:
-        _keep_alive(response)
+        _keep_alive(response, clock)
         return {"outcome": Outcome.NOT_MODIFIED}
     if status >= 300:
         return {"outcome": Outcome.HTTP_ERROR, "error": f"HTTP {status}"}
@@ -195,11 +195,13 @@ def _answer(response: requests.Response, location: str | None, rules: BodyRules,
     return {"outcome": Outcome.OK, "body": body, "truncated": cut}
 
 
-def _keep_alive(response: requests.Response) -> None:
+def _keep_alive(response: requests.Response, clock: ResponseClock) -> None:
     """Hand the connection back to the pool for the host's next request: the answer was read to its
     end. (Leaving the ``with response`` block otherwise closes it: the body was streamed, not
-    consumed by requests.) A connection a watchdog or a limit cut is never reused."""
-    response.raw.release_conn()
+    consumed by requests.) The clock is disarmed first, so the watchdog can never cut a socket that
+    is back in the pool; a connection the watchdog or a limit cut is never reused."""
+    if clock.disarm():
+        response.raw.release_conn()
 
 
 def _read_body(response: requests.Response, rules: BodyRules, clock: ResponseClock) -> bytes:
@@ -215,7 +217,7 @@ def _read_body(response: requests.Response, rules: BodyRules, clock: ResponseClo
             raise _Failure(Outcome.TIMEOUT, "body not complete within the total deadline")
         chunk = response.raw.read1(_CHUNK, decode_content=True)
         if not chunk:
-            _keep_alive(response)
+            _keep_alive(response, clock)
             return b"".join(chunks)
         size += len(chunk)
         if size > limit:
