@@ -2,9 +2,10 @@
 
 langdetect knows 55 languages and not Azerbaijani, Kazakh or Kyrgyz (it says Turkish or Russian,
 sure of it). py3langid (its model ships inside the package) knows them. Both read the same bounded
-sample of the text; ``extractors.language_rule.decide`` turns their answers, the page's declared
-language and how the sample's paragraphs split between languages into one label, and the Language
-record keeps each detector's raw answer so an analyst can audit it.
+sample of the text (langdetect only its first ``LANGDETECT_CHARS``); ``extractors.language_rule.decide``
+turns their answers, the page's declared language and how the sample's paragraphs split between
+languages into one label, and the Language record keeps each detector's raw answer so an analyst
+can audit it.
 """
 from __future__ import annotations
 
