@@ -1,8 +1,6 @@
 """The ``mediamon`` command line."""
 from __future__ import annotations
 
-import logging
-import os
 import re
 import sys
 from datetime import date
@@ -10,88 +8,13 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 
-from mediamon.settings import SettingsError, load_settings
+from mediamon.cli_support import (check_archive, check_database, err, execute, fail, out, quiet_prefect,
+                                  settings_or_fail)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="mediamon: seed articles -> cited links -> fetch -> extract -> language -> dedupe -> DuckDB.")
-err = Console(stderr=True)
-out = Console()
-if not out.is_terminal:  # piped or captured: do not squeeze tables into 80 columns
-    out = Console(width=120)
-
 DbOption = Annotated[Optional[Path], typer.Option("--db", help="DuckDB file (default $MEDIAMON_DB, else ./mediamon.duckdb)")]
-
-
-def _quiet_prefect() -> None:
-    """Prefect runs in its local ephemeral mode, with telemetry off and only warnings on the console."""
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-
-
-def fail(message: str, code: int) -> None:
-    err.print(f"mediamon: error: {message}", markup=False, highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
-
-
-def _settings(**overrides):
-    try:
-        return load_settings(**overrides)
-    except SettingsError as exc:
-        fail(str(exc), 2)
-
-
-def _check_database(settings) -> None:
-    """Open (and migrate) the database once before any work, so a bad path fails fast and plainly."""
-    from warehouse import Warehouse, WarehouseError
-
-    try:
-        Warehouse.open(settings.db_path).close()
-    except WarehouseError as exc:
-        fail(str(exc), exc.exit_code)
-
-
-class _ExpectedFailure(logging.Filter):
-    """Prefect logs a failed flow or task run with its traceback; an expected failure (unreadable input,
-    the warehouse or the archive unusable) is reported in one line by ``fail`` instead."""
-
-    def __init__(self, expected: tuple[type, ...]) -> None:
-        super().__init__()
-        self.expected = expected
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.exc_info and isinstance(record.exc_info[1], self.expected))
-
-
-def _check_archive(settings) -> None:
-    """The raw archive's folder exists (or is created) and is writable, before any fetch."""
-    folder = settings.archive_dir
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        fail(f"cannot write the raw archive in {folder}: {exc.strerror or exc}", 1)
-    if not os.access(folder, os.W_OK | os.X_OK):
-        fail(f"cannot write the raw archive in {folder}: permission denied", 1)
-
-
-def _execute(flow_call) -> None:
-    from flows.inputs import InputError
-    from mediamon.summary import print_summary
-    from warehouse import WarehouseError
-
-    for name in ("prefect.flow_runs", "prefect.task_runs"):
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, _ExpectedFailure) for f in logger.filters):
-            logger.addFilter(_ExpectedFailure((InputError, WarehouseError)))
-    try:
-        report = flow_call()
-    except (InputError, WarehouseError) as exc:
-        fail(str(exc), exc.exit_code)
-    except KeyboardInterrupt:
-        fail("interrupted; every batch committed before the interruption is kept", 130)
-    print_summary(out, report)
 
 
 @app.command()
@@ -102,17 +25,17 @@ def run(
     """One nightly pass: ingest the seeds, fetch every URL they cite, extract, dedupe, store."""
     from flows.inputs import InputError, read_seeds
 
-    settings = _settings(seeds_dir=seeds, db_path=db)
+    settings = settings_or_fail(seeds_dir=seeds, db_path=db)
     try:
         read_seeds(settings.seeds_dir)
     except InputError as exc:
         fail(str(exc), exc.exit_code)
-    _check_database(settings)
-    _check_archive(settings)
-    _quiet_prefect()
+    check_database(settings)
+    check_archive(settings)
+    quiet_prefect()
     from flows.runs import nightly_run
 
-    _execute(lambda: nightly_run(seeds_dir=str(settings.seeds_dir), db_path=str(settings.db_path)))
+    execute(lambda: nightly_run(seeds_dir=str(settings.seeds_dir), db_path=str(settings.db_path)))
 
 
 def _day(flag: str, value: Optional[str]) -> Optional[date]:
@@ -187,20 +110,20 @@ def backfill(
         fail("--pool and --storage go with --shards", 2)
     if shards is not None and not pool:
         fail("--shards needs --pool NAME (the work pool whose workers run the shards)", 2)
-    settings = _settings(db_path=db, shard_storage=storage)
+    settings = settings_or_fail(db_path=db, shard_storage=storage)
     try:
         read_url_file(urls)
     except InputError as exc:
         fail(str(exc), exc.exit_code)
-    _check_database(settings)
-    _check_archive(settings)
-    _quiet_prefect()
+    check_database(settings)
+    check_archive(settings)
+    quiet_prefect()
     if shards is not None:
         _backfill_sharded(urls, settings, refetch, shards, pool)
         return
     from flows.runs import backfill_urls
 
-    _execute(lambda: backfill_urls(urls_file=str(urls), db_path=str(settings.db_path), refetch=refetch))
+    execute(lambda: backfill_urls(urls_file=str(urls), db_path=str(settings.db_path), refetch=refetch))
 
 
 def _backfill_sharded(urls: Path, settings, refetch: bool, shards: int, pool: str) -> None:
@@ -211,17 +134,17 @@ def _backfill_sharded(urls: Path, settings, refetch: bool, shards: int, pool: st
         fail("--shards needs a Prefect server: set PREFECT_API_URL (README: running on a cluster)", 2)
     from flows.sharded import backfill_sharded
 
-    _execute(lambda: backfill_sharded(urls_file=str(urls), shards=shards, pool=pool, db_path=str(settings.db_path),
+    execute(lambda: backfill_sharded(urls_file=str(urls), shards=shards, pool=pool, db_path=str(settings.db_path),
                                       refetch=refetch, storage=settings.shard_storage))
 
 
 def _backfill_warc(paths: list[Path], db: Optional[Path], since: Optional[date], until: Optional[date]) -> None:
-    settings = _settings(db_path=db)
-    _check_database(settings)
-    _quiet_prefect()
+    settings = settings_or_fail(db_path=db)
+    check_database(settings)
+    quiet_prefect()
     from flows.replay import backfill_warc
 
-    _execute(lambda: backfill_warc(warc_files=[str(p) for p in paths], db_path=str(settings.db_path),
+    execute(lambda: backfill_warc(warc_files=[str(p) for p in paths], db_path=str(settings.db_path),
                                    since=since.isoformat() if since else None,
                                    until=until.isoformat() if until else None))
 
@@ -234,21 +157,21 @@ def reprocess(
 ) -> None:
     """Re-extract, re-detect and re-dedupe from the raw archive (MEDIAMON_ARCHIVE_DIR); no network."""
     first = _day("--since", since)
-    settings = _settings(db_path=db)
+    settings = settings_or_fail(db_path=db)
     if not settings.db_path.exists():
         fail(f"no database at {settings.db_path}: nothing to reprocess", 2)
-    _check_database(settings)
-    _quiet_prefect()
+    check_database(settings)
+    quiet_prefect()
     from flows.replay import reprocess as reprocess_flow
 
-    _execute(lambda: reprocess_flow(db_path=str(settings.db_path), since=first.isoformat() if first else None))
+    execute(lambda: reprocess_flow(db_path=str(settings.db_path), since=first.isoformat() if first else None))
 
 
 def _snapshot(db: Optional[Path]):
     """A read-only session on the published analyst database (never blocks a running writer)."""
     from warehouse.db import WarehouseError, open_snapshot
 
-    settings = _settings(db_path=db)
+    settings = settings_or_fail(db_path=db)
     if not settings.db_path.exists():
         fail(f"no database at {settings.db_path}: run `mediamon run` first", 2)
     try:

@@ -1,0 +1,90 @@
+"""What every command shares: one-line failures, the checks made before a run, and running a flow.
+
+Expected failures (bad input, an unusable database or archive) end with ``mediamon: error: ...`` on
+one line and the documented exit status, never a traceback.
+"""
+from __future__ import annotations
+
+import logging
+import os
+
+import typer
+from rich.console import Console
+
+from mediamon.settings import SettingsError, load_settings
+
+err = Console(stderr=True)
+out = Console()
+if not out.is_terminal:  # piped or captured: do not squeeze tables into 80 columns
+    out = Console(width=120)
+
+
+
+def quiet_prefect() -> None:
+    """Prefect runs in its local ephemeral mode, with telemetry off and only warnings on the console."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+def fail(message: str, code: int) -> None:
+    err.print(f"mediamon: error: {message}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def settings_or_fail(**overrides):
+    try:
+        return load_settings(**overrides)
+    except SettingsError as exc:
+        fail(str(exc), 2)
+
+
+def check_database(settings) -> None:
+    """Open (and migrate) the database once before any work, so a bad path fails fast and plainly."""
+    from warehouse import Warehouse, WarehouseError
+
+    try:
+        Warehouse.open(settings.db_path).close()
+    except WarehouseError as exc:
+        fail(str(exc), exc.exit_code)
+
+
+class _ExpectedFailure(logging.Filter):
+    """Prefect logs a failed flow or task run with its traceback; an expected failure (unreadable input,
+    the warehouse or the archive unusable) is reported in one line by ``fail`` instead."""
+
+    def __init__(self, expected: tuple[type, ...]) -> None:
+        super().__init__()
+        self.expected = expected
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], self.expected))
+
+
+def check_archive(settings) -> None:
+    """The raw archive's folder exists (or is created) and is writable, before any fetch."""
+    folder = settings.archive_dir
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"cannot write the raw archive in {folder}: {exc.strerror or exc}", 1)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        fail(f"cannot write the raw archive in {folder}: permission denied", 1)
+
+
+def execute(flow_call) -> None:
+    from flows.inputs import InputError
+    from mediamon.summary import print_summary
+    from warehouse import WarehouseError
+
+    for name in ("prefect.flow_runs", "prefect.task_runs"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _ExpectedFailure) for f in logger.filters):
+            logger.addFilter(_ExpectedFailure((InputError, WarehouseError)))
+    try:
+        report = flow_call()
+    except (InputError, WarehouseError) as exc:
+        fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        fail("interrupted; every batch committed before the interruption is kept", 130)
+    print_summary(out, report)
