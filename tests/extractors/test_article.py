@@ -38,3 +38,25 @@ def test_single_byte_charset_is_decoded_before_extraction():
     body = html_page("Обращение", paragraphs, lang="ru", charset="windows-1251")
     article = extract_article(body, "http://x.example/ru", "text/html")
     assert "Азербайджанцы России" in article.text
+
+
+def test_metadata_equals_trafilaturas_own_on_real_pages(aeb_pages):
+    """extract_article reads title, author, date and site name with trafilatura's own steps, minus
+    categories, tags and licence: each field must equal what trafilatura's metadata pass finds."""
+    import trafilatura
+
+    from extractors.article import _DATE_SEARCH
+    from extractors.decode import decode_html
+
+    compared = 0
+    for key, page in sorted(aeb_pages.items())[::6]:
+        article = extract_article(page["html"], page["url"], "text/html")
+        html, _ = decode_html(page["html"], "text/html")
+        reference = trafilatura.bare_extraction(html, url=page["url"], with_metadata=True, fast=True,
+                                                include_comments=False, date_extraction_params=_DATE_SEARCH)
+        assert article is not None and reference is not None, key
+        assert (article.title, article.author, article.published_at, article.sitename) == (
+            reference.title or None, reference.author or None, reference.date or None, reference.sitename or None), key
+        assert article.text == reference.text.strip(), key
+        compared += 1
+    assert compared >= 30
