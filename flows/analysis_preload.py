@@ -1,0 +1,9 @@
+"""Imported once, by the fork server of the extraction workers (flows.pipeline.BatchProcessor).
+
+It loads everything the first page would (trafilatura, the language models, datasketch) before
+any worker is forked, so every worker starts with them in memory, shared copy-on-write, instead
+of each spending about a second of CPU loading its own copy (README "Throughput design").
+"""
+from flows.analysis import warm_up
+
+warm_up()
