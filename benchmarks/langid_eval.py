@@ -93,7 +93,7 @@ def evaluate(name: str, items: list[Item], show_errors: int = 0) -> dict[str, fl
     systems = {"langdetect alone": lambda r: langdetect_alone(r), "combined": lambda r: r.code}
     languages = sorted({truth for truth, _, _, _ in results})
     groups = sorted({row for _, _, _, row in results})
-    print(f"| language | n | langdetect alone: right | und | combined: right | und | wrong |")
+    print("| language | n | langdetect alone: right | und | combined: right | und | wrong |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     totals = Counter()
     for language in groups + ["all"]:
