@@ -7,6 +7,7 @@ of early pages overlaps the fetching of later ones.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -59,12 +60,35 @@ def _started() -> int:
     return os.getpid()
 
 
+def _fork_server_context():
+    """The workers' start method: a fork server that preloads only this module and
+    flows.analysis_preload (the extractors, with their models loaded); see ``BatchProcessor._pool``."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__, "flows.analysis_preload"])
+    return context
+
+
+def worker_processes(settings: Settings) -> int:
+    """How many extraction processes a run uses: the setting, else one per core (1: analyse in-process)."""
+    return settings.cpu_workers or (os.cpu_count() or 1)
+
+
+def start_fork_server(settings: Settings) -> None:
+    """Start the workers' fork server now (when the run will have worker processes). Its preload
+    (about 2 s of imports and model loading, in its own process) then runs while the caller imports
+    Prefect and starts the flow, instead of after the first page arrives. The worker pool of this
+    process's run forks its workers from it."""
+    if worker_processes(settings) > 1:
+        _fork_server_context()
+        multiprocessing.forkserver.ensure_running()
+
+
 class BatchProcessor:
     """Fetches and analyses batches of URLs with a thread pool and a process pool that live for a run."""
 
     def __init__(self, fetcher: Fetcher, settings: Settings, cpu_workers: int | None = None) -> None:
         self.fetcher, self.settings = fetcher, settings
-        self._workers = cpu_workers if cpu_workers is not None else settings.cpu_workers or (os.cpu_count() or 1)
+        self._workers = cpu_workers if cpu_workers is not None else worker_processes(settings)
         self._threads = ThreadPoolExecutor(max_workers=settings.fetch_workers, thread_name_prefix="fetch")
         self._processes: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
@@ -80,9 +104,8 @@ class BatchProcessor:
         """
         with self._lock:
             if self._processes is None:
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload([__name__, "flows.analysis_preload"])
-                self._processes = ProcessPoolExecutor(self._workers, mp_context=context, initializer=_warm_worker)
+                self._processes = ProcessPoolExecutor(self._workers, mp_context=_fork_server_context(),
+                                                      initializer=_warm_worker)
             return self._processes
 
     def start_workers(self) -> Future | None:

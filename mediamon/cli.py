@@ -112,11 +112,14 @@ def backfill(
         fail("--shards needs --pool NAME (the work pool whose workers run the shards)", 2)
     settings = settings_or_fail(db_path=db, shard_storage=storage)
     try:
-        read_url_file(urls)
+        lines = read_url_file(urls)
     except InputError as exc:
         fail(str(exc), exc.exit_code)
-    check_database(settings)
+    new_urls = check_database(settings, [line.url for line in lines if line.url])
     check_archive(settings)
+    if new_urls and shards is None:
+        from flows.pipeline import start_fork_server
+        start_fork_server(settings)  # its models load while this process imports Prefect and starts the flow
     quiet_prefect()
     if shards is not None:
         _backfill_sharded(urls, settings, refetch, shards, pool)

@@ -39,12 +39,16 @@ def settings_or_fail(**overrides):
         fail(str(exc), 2)
 
 
-def check_database(settings) -> None:
-    """Open (and migrate) the database once before any work, so a bad path fails fast and plainly."""
+def check_database(settings, urls: list[str] | None = None) -> bool:
+    """Open (and migrate) the database once before any work, so a bad path fails fast and plainly.
+
+    With ``urls``: say whether any of them was never stored, i.e. whether the run will have pages to
+    analyse (then the extraction workers' fork server can start at once, see ``start_fork_server``)."""
     from warehouse import Warehouse, WarehouseError
 
     try:
-        Warehouse.open(settings.db_path).close()
+        with Warehouse.open(settings.db_path) as warehouse:
+            return bool(urls) and len(warehouse.stored_urls(urls)) < len(set(urls))
     except WarehouseError as exc:
         fail(str(exc), exc.exit_code)
 

@@ -32,3 +32,27 @@ def test_no_worker_processes_no_start(loopback_env):
             assert processor.start_workers() is None
     finally:
         fetcher.close()
+
+
+def test_fork_server_started_early_serves_the_run_pool(server, loopback_env):
+    """start_fork_server (the CLI calls it when a backfill has URLs never stored) starts the one fork
+    server this process's worker pool then forks from."""
+    import multiprocessing.forkserver
+    from dataclasses import replace
+
+    from flows.pipeline import start_fork_server
+
+    settings = replace(load_settings(), cpu_workers=2)
+    start_fork_server(settings)
+    forkserver = multiprocessing.forkserver._forkserver  # the process-wide fork server (no public accessor)
+    started = forkserver._forkserver_pid
+    assert started is not None
+    url = server.route("/b", lambda request: Reply(200, PAGE, {"Content-Type": "text/html; charset=utf-8"}))
+    fetcher = Fetcher(settings)
+    try:
+        with BatchProcessor(fetcher, settings, cpu_workers=2) as processor:
+            [page] = processor.process([url], {})
+    finally:
+        fetcher.close()
+    assert page.article is not None
+    assert forkserver._forkserver_pid == started  # the same server: not a second one
