@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import trafilatura
 from htmldate import find_date
+from lxml import etree, html as lxml_html
 from trafilatura import metadata as page_metadata
 from trafilatura.settings import Document
-from trafilatura.utils import load_html
+from trafilatura.utils import HTML_PARSER, load_html
 
 from extractors.decode import decode_html
 from mediamon.records import Article
@@ -16,6 +17,16 @@ EXTRACTOR = f"trafilatura {trafilatura.__version__}"
 # text) costs ~4.5 ms a page (15 % of extraction) and on the 181 benchmark pages dates 181 instead
 # of 179, identical wherever both find one (README "Measured").
 _DATE_SEARCH = {"extensive_search": False, "original_date": True}
+
+# lxml.html's parser picks each element's Python class (FormElement, InputElement, ...) with a
+# lookup written in Python, called every time trafilatura touches an element it has not touched
+# yet: about 2,500 calls a page. trafilatura uses none of those special classes, so its parser
+# gets lxml's C-level lookup, every element an HtmlElement: 1-1.7 ms less a page (6-10 % of
+# extraction), text and metadata identical on the 181 benchmark pages (tests/extractors/test_article.py).
+FAST_CLASS_LOOKUP = etree.ElementDefaultClassLookup(
+    element=lxml_html.HtmlElement, comment=lxml_html.HtmlComment, pi=lxml_html.HtmlProcessingInstruction,
+    entity=lxml_html.HtmlEntity)
+HTML_PARSER.set_element_class_lookup(FAST_CLASS_LOOKUP)
 
 
 def extract_article(body: bytes, url: str | None = None, content_type: str | None = None) -> Article | None:

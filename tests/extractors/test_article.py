@@ -60,3 +60,22 @@ def test_metadata_equals_trafilaturas_own_on_real_pages(aeb_pages):
         assert article.text == reference.text.strip(), key
         compared += 1
     assert compared >= 30
+
+
+def test_the_fast_element_lookup_changes_nothing(aeb_pages):
+    """extractors.article gives trafilatura's parser lxml's C-level class lookup: on real pages the
+    articles must equal those read with lxml.html's own lookup."""
+    from lxml import html as lxml_html
+    from trafilatura.utils import HTML_PARSER
+
+    from extractors.article import FAST_CLASS_LOOKUP
+
+    sample = sorted(aeb_pages.items())[::5]
+    fast = [extract_article(page["html"], page["url"], "text/html") for _, page in sample]
+    HTML_PARSER.set_element_class_lookup(lxml_html.HtmlElementClassLookup())
+    try:
+        stock = [extract_article(page["html"], page["url"], "text/html") for _, page in sample]
+    finally:
+        HTML_PARSER.set_element_class_lookup(FAST_CLASS_LOOKUP)
+    assert len(sample) >= 36 and all(article is not None for article in fast)
+    assert fast == stock
