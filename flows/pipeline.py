@@ -108,10 +108,15 @@ class BatchProcessor:
                                                       initializer=_warm_worker)
             return self._processes
 
+    @property
+    def workers_started(self) -> bool:
+        return self._processes is not None
+
     def start_workers(self) -> Future | None:
         """Start the worker processes now, in the background, rather than when the first page
         arrives: their start (about 2 s of imports and models) then overlaps the first fetches.
-        A run expecting new pages calls it; a run of conditional GETs answered 304 never needs them.
+        ``process`` calls it for a batch with URLs never fetched (no validators); a run of
+        conditional GETs answered 304 never needs the workers.
         Returns a future of one future per worker (None without worker processes)."""
         if self._workers <= 1:
             return None
@@ -131,6 +136,8 @@ class BatchProcessor:
                 cited_at: dict[str, date] | None = None) -> list[Page]:
         """Every attempt for every URL as a Page, in the order of ``urls``."""
         cited_at = cited_at or {}
+        if not self.workers_started and any(url not in validators for url in urls):
+            self.start_workers()  # URLs never fetched: pages to analyse are coming
         fetched = [self._threads.submit(self._fetch_and_hand_over, url, validators.get(url), cited_at.get(url))
                    for url in urls]
         pages = []

@@ -81,12 +81,10 @@ def _fetch_in_batches(warehouse: Warehouse, urls: list[str], report: RunReport, 
             for batch in [*batches, None]:
                 submitted = None
                 if batch is not None:
-                    validators = warehouse.validators_for(batch)
-                    if pending is None and len(validators) < len(batch):
-                        processor.start_workers()  # URLs never fetched: pages to analyse are coming
                     # quote(): Prefect must not walk batch payloads looking for futures (150 ms a batch)
                     submitted = (len(batch), fetch_and_extract.submit(
-                        processor, quote(batch), quote(validators), quote(warehouse.citation_dates(batch))))
+                        processor, quote(batch), quote(warehouse.validators_for(batch)),
+                        quote(warehouse.citation_dates(batch))))
                 if pending is not None:
                     size, future = pending
                     pages = future.result()

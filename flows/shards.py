@@ -46,8 +46,6 @@ def _fetch_to_parquet(shard: ShardInput, settings: Settings, shares: dict[str, i
     try:
         with BatchProcessor(fetcher, settings) as processor, \
                 pq.ParquetWriter(staging / "pages.parquet", PAGE_SCHEMA, compression="zstd") as writer:
-            if len(shard.validators) < len(shard.urls):
-                processor.start_workers()  # URLs never fetched: pages to analyse are coming
             pending = None
             for batch in [*_batches(interleave_by_host(list(shard.urls)), settings.batch_size), None]:
                 submitted = None

@@ -1,6 +1,7 @@
 """The batch processor: fetch threads hand pages to worker processes, started early when pages are coming."""
 from flows.http import Fetcher
 from flows.pipeline import BatchProcessor
+from mediamon.records import Outcome, Validators
 from mediamon.settings import load_settings
 from tests.loopback import Reply, html_page
 
@@ -56,3 +57,22 @@ def test_fork_server_started_early_serves_the_run_pool(server, loopback_env):
         fetcher.close()
     assert page.article is not None
     assert forkserver._forkserver_pid == started  # the same server: not a second one
+
+
+def test_a_batch_answered_by_304_starts_no_worker_and_a_new_url_does(server, loopback_env):
+    def conditional(request):
+        if request.headers.get("if-none-match") == '"v1"':
+            return Reply(304, b"", {"ETag": '"v1"'})
+        return Reply(200, PAGE, {"Content-Type": "text/html; charset=utf-8", "ETag": '"v1"'})
+
+    known, new = server.route("/known", conditional), server.route("/new", conditional)
+    settings = load_settings()
+    fetcher = Fetcher(settings)
+    try:
+        with BatchProcessor(fetcher, settings, cpu_workers=2) as processor:
+            [page] = processor.process([known], {known: Validators(etag='"v1"')})
+            assert page.fetch.outcome == Outcome.NOT_MODIFIED and not processor.workers_started
+            [page] = processor.process([new], {})
+            assert processor.workers_started and page.article is not None
+    finally:
+        fetcher.close()
