@@ -1,4 +1,8 @@
 """The batch processor: fetch threads hand pages to worker processes, started early when pages are coming."""
+from dataclasses import replace
+
+import pytest
+
 from flows.http import Fetcher
 from flows.pipeline import BatchProcessor
 from mediamon.records import Outcome, Validators
@@ -6,73 +10,65 @@ from mediamon.settings import load_settings
 from tests.loopback import Reply, html_page
 
 PAGE = html_page("Appeal", ["The appeal of the Azerbaijanis of Russia was republished by many outlets. " * 6])
+HTML = {"Content-Type": "text/html; charset=utf-8"}
 
 
-def test_workers_started_before_the_first_page_then_analyse_it(server, loopback_env):
-    url = server.route("/a", lambda request: Reply(200, PAGE, {"Content-Type": "text/html; charset=utf-8"}))
-    settings = load_settings()
+@pytest.fixture
+def settings(loopback_env):
+    return replace(load_settings(), cpu_workers=2)
+
+
+@pytest.fixture
+def fetcher(settings):
     fetcher = Fetcher(settings)
-    try:
-        with BatchProcessor(fetcher, settings, cpu_workers=2) as processor:
-            warming = processor.start_workers()
-            workers = {future.result(timeout=120) for future in warming.result(timeout=120)}
-            assert server.requests == []  # both started with no page fetched yet
-            assert len(workers) >= 1 and all(isinstance(pid, int) for pid in workers)
-            [page] = processor.process([url], {})
-    finally:
-        fetcher.close()
+    yield fetcher
+    fetcher.close()
+
+
+def test_workers_started_before_the_first_page_then_analyse_it(server, settings, fetcher):
+    url = server.route("/a", lambda request: Reply(200, PAGE, HTML))
+    with BatchProcessor(fetcher, settings) as processor:
+        warming = processor.start_workers()
+        workers = {future.result(timeout=120) for future in warming.result(timeout=120)}
+        assert server.requests == []  # the pool is up and answering with no page fetched yet
+        assert workers and all(isinstance(pid, int) for pid in workers)
+        [page] = processor.process([url], {})
     assert page.article is not None and "Azerbaijanis of Russia" in page.article.text
     assert page.language.code == "en" and page.fingerprint is not None
 
 
-def test_no_worker_processes_no_start(loopback_env):
-    settings = load_settings()
-    fetcher = Fetcher(settings)
-    try:
-        with BatchProcessor(fetcher, settings, cpu_workers=1) as processor:
-            assert processor.start_workers() is None
-    finally:
-        fetcher.close()
+def test_no_worker_processes_no_start(settings, fetcher):
+    with BatchProcessor(fetcher, settings, cpu_workers=1) as processor:
+        assert processor.start_workers() is None
 
 
-def test_fork_server_started_early_serves_the_run_pool(server, loopback_env):
+def test_fork_server_started_early_serves_the_run_pool(server, settings, fetcher):
     """start_fork_server (the CLI calls it when a backfill has URLs never stored) starts the one fork
     server this process's worker pool then forks from."""
     import multiprocessing.forkserver
-    from dataclasses import replace
 
     from flows.pipeline import start_fork_server
 
-    settings = replace(load_settings(), cpu_workers=2)
     start_fork_server(settings)
     forkserver = multiprocessing.forkserver._forkserver  # the process-wide fork server (no public accessor)
     started = forkserver._forkserver_pid
     assert started is not None
-    url = server.route("/b", lambda request: Reply(200, PAGE, {"Content-Type": "text/html; charset=utf-8"}))
-    fetcher = Fetcher(settings)
-    try:
-        with BatchProcessor(fetcher, settings, cpu_workers=2) as processor:
-            [page] = processor.process([url], {})
-    finally:
-        fetcher.close()
+    url = server.route("/b", lambda request: Reply(200, PAGE, HTML))
+    with BatchProcessor(fetcher, settings) as processor:
+        [page] = processor.process([url], {})
     assert page.article is not None
     assert forkserver._forkserver_pid == started  # the same server: not a second one
 
 
-def test_a_batch_answered_by_304_starts_no_worker_and_a_new_url_does(server, loopback_env):
+def test_a_batch_answered_by_304_starts_no_worker_and_a_new_url_does(server, settings, fetcher):
     def conditional(request):
         if request.headers.get("if-none-match") == '"v1"':
             return Reply(304, b"", {"ETag": '"v1"'})
-        return Reply(200, PAGE, {"Content-Type": "text/html; charset=utf-8", "ETag": '"v1"'})
+        return Reply(200, PAGE, {**HTML, "ETag": '"v1"'})
 
     known, new = server.route("/known", conditional), server.route("/new", conditional)
-    settings = load_settings()
-    fetcher = Fetcher(settings)
-    try:
-        with BatchProcessor(fetcher, settings, cpu_workers=2) as processor:
-            [page] = processor.process([known], {known: Validators(etag='"v1"')})
-            assert page.fetch.outcome == Outcome.NOT_MODIFIED and not processor.workers_started
-            [page] = processor.process([new], {})
-            assert processor.workers_started and page.article is not None
-    finally:
-        fetcher.close()
+    with BatchProcessor(fetcher, settings) as processor:
+        [page] = processor.process([known], {known: Validators(etag='"v1"')})
+        assert page.fetch.outcome == Outcome.NOT_MODIFIED and not processor.workers_started
+        [page] = processor.process([new], {})
+        assert processor.workers_started and page.article is not None
