@@ -113,8 +113,10 @@ class WarcArchive:
                                     stored_response_headers(response_headers, len(body)), protocol="HTTP/1.1")
         # build and compress the records outside the lock (a gzip member each, as WARC expects);
         # only the append is serialised, so fetch threads do not queue behind compression
-        record = _RECORD_BUILDER.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=response,
-                                                    warc_headers_dict=warc_headers)
+        # the length given: warcio digests the body once, in place (without it, it recomputes both
+        # digests while spooling the body through a temporary file: 0.1-0.2 ms more a page)
+        record = _RECORD_BUILDER.create_warc_record(url, "response", payload=io.BytesIO(body), length=len(body),
+                                                    http_headers=response, warc_headers_dict=warc_headers)
         members = [_gzip_member(record)]
         if request_headers is not None:
             parts = urlsplit(url)

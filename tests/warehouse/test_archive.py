@@ -1,7 +1,10 @@
 """WARC capture and reading: what is written reads back byte for byte; damage is reported after the good records."""
+import base64
+import hashlib
 from datetime import datetime, timezone
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
 from warehouse.archive import WarcArchive
 from warehouse.warc_reader import WarcDamaged, iter_responses, read_response
@@ -36,6 +39,28 @@ def test_records_read_back_exactly_and_files_rotate(tmp_path):
     in_first = [(n, p) for n, p in enumerate(places) if p.warc_file == first.name]
     assert [(r.url, r.offset, r.body[:30]) for r in iter_responses(first)] == [
         (f"http://outlet.example/news/{n}", p.offset, f"<html><p>page {n}</p></html><htm".encode()) for n, p in in_first]
+
+
+def _sha1(data: bytes) -> str:
+    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode()
+
+
+def test_digests_and_lengths_match_the_stored_bytes(tmp_path):
+    """Each record's Content-Length and block digest cover exactly its stored block, the payload
+    digest exactly the body: computed here from the bytes read back, not taken from the writer."""
+    archive = WarcArchive(tmp_path)
+    places = [write(archive, n, size=40_000 * n + 10) for n in range(3)]
+    archive.close()
+    with open(tmp_path / places[0].warc_file, "rb") as stream:
+        records = [(r.rec_type, r.rec_headers, r.raw_stream.read(), r.http_headers.to_bytes() if r.http_headers else b"")
+                   for r in ArchiveIterator(stream)]
+    responses = [r for r in records if r[0] == "response"]
+    assert len(responses) == 3 and sum(r[0] == "request" for r in records) == 3
+    for (_, headers, body, http_headers), n in zip(responses, range(3)):
+        assert body == f"<html><p>page {n}</p></html>".encode() * ((40_000 * n + 10) // 28)
+        assert headers.get_header("WARC-Payload-Digest") == _sha1(body) == places[n].payload_digest
+        assert headers.get_header("WARC-Block-Digest") == _sha1(http_headers + body)
+        assert int(headers.get_header("Content-Length")) == len(http_headers) + len(body)
 
 
 @pytest.mark.parametrize("damage", ["truncated", "garbage"])
