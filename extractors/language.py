@@ -12,16 +12,13 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from extractors.alphabets import fits
+from extractors.langdetect_fast import detect_langs  # langdetect's answers (seeded), computed faster
 from extractors.language_rule import LANGID_LANGUAGES, MIN_LETTERS, Guess, decide
 from mediamon.records import Language
-
-# langdetect draws random numbers while it detects; a fixed seed makes every answer repeatable.
-DetectorFactory.seed = 0
 
 UNDETERMINED = Language("und", 0.0, "too_short")
 
