@@ -2,7 +2,9 @@
 
 ``analyse_body`` is the pure CPU step (extraction, language, fingerprint) and runs in a pool of
 worker processes; fetch threads hand each page to the pool as soon as it arrives, so extraction
-of early pages overlaps the fetching of later ones.
+of early pages overlaps the fetching of later ones. At most ``PAGES_IN_FLIGHT_PER_WORKER`` pages a
+worker wait for extraction: a fetch thread with a page beyond that waits for a slot, so fetching
+keeps pace with extraction and the bodies held in memory do not grow with the batch size.
 """
 from __future__ import annotations
 
@@ -21,6 +23,10 @@ from mediamon.settings import Settings
 
 if TYPE_CHECKING:
     from flows.analysis import Analysis
+
+# pages handed to the workers and not yet analysed, per worker: enough that a worker always finds
+# the next page queued (the hand-over needs this process's GIL, shared with the fetch threads)
+PAGES_IN_FLIGHT_PER_WORKER = 8
 
 
 def analyse_body(body: bytes, url: str, content_type: str | None, sample_chars: int) -> "Analysis | None":
@@ -92,6 +98,7 @@ class BatchProcessor:
         self._threads = ThreadPoolExecutor(max_workers=settings.fetch_workers, thread_name_prefix="fetch")
         self._processes: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(PAGES_IN_FLIGHT_PER_WORKER * max(1, self._workers))
 
     def _pool(self) -> ProcessPoolExecutor:
         """The worker processes, started when the first page needs them (a run of 304s never does).
@@ -126,11 +133,22 @@ class BatchProcessor:
         if not _needs_analysis(fetch):
             return None
         args = (fetch.body, fetch.final_url or fetch.url, fetch.content_type, self.settings.language_sample_chars)
-        return self._pool().submit(analyse_body, *args) if self._workers > 1 else analyse_body(*args)
+        if self._workers <= 1:
+            return analyse_body(*args)
+        self._slots.acquire()  # wait while the workers have enough pages queued
+        try:
+            future = self._pool().submit(analyse_body, *args)
+        except BaseException:
+            self._slots.release()
+            raise
+        future.add_done_callback(lambda _: self._slots.release())
+        return future
 
     def _fetch_and_hand_over(self, url: str, validators: Validators | None, cited_at: date | None):
+        """Fetch ``url`` and hand each page to the workers; the attempts are kept without their bodies
+        (the pool holds a page's body until it is analysed, the archive has the bytes)."""
         attempts = self.fetcher.fetch(url, validators, cited_at)
-        return [(fetch, self._analysed(fetch)) for fetch in attempts]
+        return [(replace(fetch, body=None), self._analysed(fetch)) for fetch in attempts]
 
     def process(self, urls: list[str], validators: dict[str, Validators],
                 cited_at: dict[str, date] | None = None) -> list[Page]:

@@ -53,7 +53,7 @@ class Settings:
     wayback_on: tuple[str, ...] = ("dns_error", "connection_error", "timeout", "404", "410")  # what is dead
     warc_max_bytes: int = 1 << 30  # a new WARC file once the current one is this large
     fetch_workers: int = 16
-    batch_size: int = 200
+    batch_size: int = 500
     near_threshold: float = 0.7
     language_sample_chars: int = 1500
     publish_interval: float = 300.0

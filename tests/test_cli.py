@@ -77,3 +77,21 @@ def test_run_then_status(tmp_path, server):
     assert status.returncode == 0 and "nightly" in status.stdout and "completed" in status.stdout
     with duckdb.connect(str(tmp_path / "m.duckdb"), read_only=True) as con:
         assert con.execute("SELECT outcome FROM fetches ORDER BY url").fetchall() == [("ok",), ("http_error",)]
+
+
+def test_flow_runs_of_the_cli_send_no_heartbeats_unless_the_environment_asks(monkeypatch):
+    """Prefect's heartbeat thread delays the end of every run by up to a second (README "Design notes")."""
+    from prefect.settings import get_current_settings
+
+    from mediamon.cli_support import _HEARTBEAT_VARIABLES, without_heartbeats
+
+    for name in _HEARTBEAT_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    default = get_current_settings().flows.heartbeat_frequency
+    assert default is not None
+    with without_heartbeats():
+        assert get_current_settings().flows.heartbeat_frequency is None
+    assert get_current_settings().flows.heartbeat_frequency == default
+    monkeypatch.setenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", str(default))
+    with without_heartbeats():
+        assert get_current_settings().flows.heartbeat_frequency == default

@@ -72,3 +72,45 @@ def test_a_batch_answered_by_304_starts_no_worker_and_a_new_url_does(server, set
         assert page.fetch.outcome == Outcome.NOT_MODIFIED and not processor.workers_started
         [page] = processor.process([new], {})
         assert processor.workers_started and page.article is not None
+
+
+def test_pages_waiting_for_the_workers_are_bounded_whatever_the_batch_size(server, settings, fetcher, monkeypatch):
+    """Fetching waits for extraction beyond PAGES_IN_FLIGHT_PER_WORKER pages a worker: the bodies held
+    do not grow with the batch. Every page of the batch is still analysed, in the batch's order."""
+    import threading
+
+    import flows.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "PAGES_IN_FLIGHT_PER_WORKER", 2)
+    urls = [server.route(f"/p{n}", lambda request, n=n: Reply(200, html_page(f"Page {n}", [
+        f"Report number {n} on the appeal of the Azerbaijanis of Russia, republished by many outlets. " * 5]), HTML))
+        for n in range(24)]
+    pending, most, lock = 0, 0, threading.Lock()
+
+    class Counting:
+        def __init__(self, pool):
+            self.pool = pool
+
+        def submit(self, fn, *args):
+            nonlocal pending, most
+            future = self.pool.submit(fn, *args)
+            if fn is pipeline.analyse_body:
+                with lock:
+                    pending += 1
+                    most = max(most, pending)
+
+                def done(_):
+                    nonlocal pending
+                    with lock:
+                        pending -= 1
+                future.add_done_callback(done)
+            return future
+
+    with BatchProcessor(fetcher, settings) as processor:
+        real_pool = processor._pool
+        monkeypatch.setattr(processor, "_pool", lambda: Counting(real_pool()))
+        pages = processor.process(urls, {})
+    assert [p.fetch.url for p in pages] == urls
+    assert all(p.article is not None and f"Report number {n} " in p.article.text for n, p in enumerate(pages))
+    assert all(p.fetch.body is None for p in pages)
+    assert 1 <= most <= 2 * 2  # two pages for each of the two workers
