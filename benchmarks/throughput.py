@@ -31,28 +31,41 @@ from tests.prefect_server import free_port, start, stop, wait_for  # noqa: E402
 
 
 _TICKS = os.sysconf("SC_CLK_TCK")
+_PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 
-def tree_usage(pid: int) -> dict[int, tuple[int, float]]:
-    """Resident memory (KiB) and CPU seconds so far of a process and each of its descendants (from /proc)."""
-    found, stack = {}, [pid]
+def tree_pids(pid: int) -> list[int]:
+    """A process and its descendants (from /proc: the children of each of their threads)."""
+    found, stack = [], [pid]
     while stack:
         current = stack.pop()
+        found.append(current)
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            rss = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            found[current] = (rss, (int(fields[11]) + int(fields[12])) / _TICKS)  # utime + stime
             for task in Path(f"/proc/{current}/task").iterdir():
                 stack += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, StopIteration, ValueError, IndexError):
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def usage(pids: list[int]) -> dict[int, tuple[int, float]]:
+    """Resident memory (KiB) and CPU seconds so far of each process still alive (one /proc read each)."""
+    found = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            found[pid] = (int(fields[21]) * _PAGE_KIB, (int(fields[11]) + int(fields[12])) / _TICKS)  # rss, utime + stime
+        except (OSError, ValueError, IndexError):
             continue
     return found
 
 
 def run_measured(args: list[str], env: dict) -> tuple[float, int, float, str]:
-    """Wall seconds, peak tree RSS (KiB) and CPU seconds of a command and its descendants (sampled
-    every 50 ms: a process living under 50 ms is missed, and one's last 50 ms of CPU may be)."""
+    """Wall seconds, peak tree RSS (KiB) and CPU seconds of a command and its descendants.
+
+    Sampled from /proc every 0.1 s, the tree re-discovered every second (walking every thread's
+    children is the expensive part, and the sampler shares the cores it measures): a process living
+    under a second may be missed, and one's last 0.1 s of CPU may be."""
     started = time.perf_counter()
     process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peak, cpu = 0, {}
@@ -60,10 +73,14 @@ def run_measured(args: list[str], env: dict) -> tuple[float, int, float, str]:
 
     def sample() -> None:
         nonlocal peak
-        while not done.wait(0.05):
-            usage = tree_usage(process.pid)
-            peak = max(peak, sum(rss for rss, _ in usage.values()))
-            cpu.update({pid: seconds for pid, (_, seconds) in usage.items()})
+        pids, tick = [process.pid], 0
+        while not done.wait(0.1):
+            if tick % 10 == 0:
+                pids = tree_pids(process.pid)
+            tick += 1
+            now = usage(pids)
+            peak = max(peak, sum(rss for rss, _ in now.values()))
+            cpu.update({pid: seconds for pid, (_, seconds) in now.items()})
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
