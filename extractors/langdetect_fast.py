@@ -11,7 +11,7 @@ Everything else is langdetect's own code (text clean-up, the seeded random draws
 order), and the arithmetic is the same operations in the same order (``(weight + p) * prob`` per
 language, the sum taken by Python's ``sum`` over the same list), so the probabilities are
 langdetect's to the last bit (tests/extractors/test_langdetect_fast.py compares them on real text).
-About 3x faster on news text (README "Measured").
+About twice as fast on the first 600 characters of news articles (2.7-3.2 ms against 1.4-1.7 ms).
 """
 from __future__ import annotations
 
