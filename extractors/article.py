@@ -8,6 +8,7 @@ from trafilatura import metadata as page_metadata
 from trafilatura.settings import Document
 from trafilatura.utils import HTML_PARSER, load_html
 
+from extractors.author import extract_author
 from extractors.decode import decode_html
 from mediamon.records import Article
 
@@ -72,7 +73,7 @@ def _metadata(tree, url: str | None) -> Document:
     except Exception:  # noqa: BLE001 -- trafilatura guards its JSON-LD reader the same way
         pass
     found.title = found.title or page_metadata.extract_title(tree)
-    found.author = found.author or page_metadata.extract_author(tree)
+    found.author = found.author or extract_author(tree)  # trafilatura's answer, faster (extractors.author)
     found.url = found.url or page_metadata.extract_url(tree, url)
     found.date = find_date(tree, **_DATE_SEARCH, url=found.url)
     found.sitename = found.sitename or page_metadata.extract_sitename(tree)
