@@ -9,7 +9,9 @@ Serves the 181 article-extraction-benchmark pages from ../shared on 127.0.0.1, e
 ``--copies`` URLs (with an ETag, and 304 to a conditional GET), starts a Prefect server on
 127.0.0.1 (as a deployment has one), and runs the CLI as a subprocess with pacing off. Prints
 both walls and their ratio, pages/s, the peak RSS of the whole process tree, the walls of three
-no-change reruns and their median, and (with --profile) where the samples went, orchestration included.
+no-change reruns and their median, the same rerun's wall with a single URL (the fixed cost of
+any run) and what a 10 % budget leaves each URL, and (with --profile) where the samples went,
+orchestration included.
 """
 from __future__ import annotations
 
@@ -151,6 +153,10 @@ def main() -> int:
             requests_first = len(server.requests)
             # three no-change reruns: on this shared machine one rerun's wall varies by +-20 %
             rerun_walls = [run_measured([*cli, "--refetch"], env)[0] for _ in range(3)] if options.rerun else []
+            # the same rerun with one URL, three times: what any run costs before and after its URLs
+            (tmp / "one.txt").write_text(urls[0] + "\n")
+            one = [*cli[:cli.index("--urls") + 1], str(tmp / "one.txt"), *cli[cli.index("--urls") + 2:], "--refetch"]
+            fixed_walls = [run_measured(one, env)[0] for _ in range(3)] if options.rerun else []
             statuses = _count_statuses(tmp / "bench.duckdb")
         finally:
             stop(prefect)
@@ -169,6 +175,14 @@ def main() -> int:
             median = sorted(rerun_walls)[1]
             print(f"no-change rerun (conditional GET, 304), three times: walls "
                   f"{', '.join(f'{w:.1f}s' for w in rerun_walls)}; median {median:.1f}s = {median / wall:.1%} of the first")
+            fixed = sorted(fixed_walls)[1]
+            budget = 0.10 * wall - fixed
+            print(f"  the same with one URL (the run's fixed cost: Python, Prefect, the flow run, the database), "
+                  f"three times: {', '.join(f'{w:.2f}s' for w in fixed_walls)}; median {fixed:.2f}s "
+                  f"= {fixed / wall:.1%} of the first run")
+            print(f"  so a URL costs {(median - fixed) / len(urls) * 1000:.2f} ms in a no-change rerun; a rerun at 10 % "
+                  f"of the first run leaves {budget:.2f}s after the fixed cost: "
+                  f"{max(budget, 0) / len(urls) * 1000:.2f} ms a URL")
         if options.profile:
             raw = (tmp / "profile.raw").read_text()
             Path(os.environ.get("MEDIAMON_PROFILE_OUT", "/dev/null")).write_text(raw)

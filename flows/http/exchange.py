@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import requests
 import urllib3
+from requests.structures import CaseInsensitiveDict
 
 from flows.http.deadline import ResponseClock, Watchdog
 from flows.http.guard import BlockedAddress
@@ -146,12 +147,24 @@ def exchange(session: requests.Session, url: str, headers: dict[str, str], timeo
 def _send(session: requests.Session, url: str, headers: dict[str, str], timeouts: Timeouts) -> requests.Response:
     """GET through the session's adapter directly: ``Session.send`` parses a redirect's Location
     even when not following it, and a malformed one would cost us the response."""
-    prepared = session.prepare_request(requests.Request("GET", url, headers=headers))
+    prepared = _prepared(session, url, headers)
     adapter = session.get_adapter(prepared.url or url)
     response = adapter.send(prepared, stream=True, timeout=(timeouts.connect, timeouts.read),
                             verify=session.verify, cert=session.cert)
     requests.cookies.extract_cookies_to_jar(session.cookies, prepared, response.raw)
     return response
+
+
+def _prepared(session: requests.Session, url: str, headers: dict[str, str]) -> requests.PreparedRequest:
+    """The GET ``Session.prepare_request`` would build here (the session's headers, then ``headers``;
+    the session's cookies), without its general merging of params, auth and hooks we never set:
+    that merging checks every setting against typing protocols and copies the cookie jar, about
+    0.05-0.1 ms a request, a tenth of a conditional GET answered 304 (README "Measured")."""
+    merged = CaseInsensitiveDict(session.headers)
+    merged.update(headers)
+    prepared = requests.PreparedRequest()
+    prepared.prepare(method="GET", url=url, headers=merged, cookies=session.cookies)
+    return prepared
 
 
 def _overtime(timeouts: Timeouts) -> str:

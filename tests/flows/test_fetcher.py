@@ -210,3 +210,16 @@ def test_a_redirect_with_raw_utf8_in_its_location_is_followed(server, fetcher):
 def test_a_redirect_to_a_malformed_url_is_invalid(server, fetcher):
     server.route("/bad", Reply(302, b"", {"Location": "http://[::1/broken"}))
     assert only(fetcher.fetch(server.url("/bad"))).outcome == Outcome.INVALID_URL
+
+
+def test_each_request_carries_the_session_headers_the_validators_and_the_cookies_the_host_set(server, fetcher):
+    first = server.route("/first", Reply(200, PAGE, {**HTML, "Set-Cookie": "consent=yes; Path=/"}))
+    second = server.route("/second", Reply(304, b"", {"ETag": '"v2"'}))
+    only(fetcher.fetch(first))
+    assert only(fetcher.fetch(second, Validators(etag='"v2"'))).outcome == Outcome.NOT_MODIFIED
+    sent_first, sent_second = page_requests(server)
+    assert "cookie" not in sent_first.headers
+    assert sent_second.headers["cookie"] == "consent=yes"
+    assert sent_second.headers["if-none-match"] == '"v2"'
+    assert sent_second.headers["user-agent"] == sent_first.headers["user-agent"]
+    assert sent_second.headers["accept-encoding"] == "gzip, deflate"
