@@ -240,7 +240,8 @@ class Warehouse:
                 "author": article.author, "published_at": article.published_at, "sitename": article.sitename,
                 "text": article.text, "word_count": len(article.text.split()), "language": language.code,
                 "language_score": language.score, "language_method": language.method, **_language_audit(language),
-                "content_sha256": page.content_sha256, "extractor": article.extractor, "run_id": run_id})
+                "content_sha256": page.content_sha256, "extractor": article.extractor, "run_id": run_id,
+                "etag": fetch.etag, "last_modified": fetch.last_modified})
             items.append(IndexEntry(doc_id, page.fingerprint, language.code))
 
         def write() -> None:

@@ -3,8 +3,8 @@ import duckdb
 import pytest
 
 from warehouse import Warehouse
-from warehouse.db import migrations
 from warehouse.snapshot import writer_path
+from tests.warehouse.schema_at import database_at
 
 ROW = ("SELECT md5(i::VARCHAR), 'http://example.org/' || (i % 1000), TIMESTAMPTZ '2026-01-01 00:00:00+00', 'ok', "
        "'live', 'run-' || (i // 100000), '\"e' || i || '\"' FROM range({start}, {stop}) t(i)")
@@ -22,19 +22,10 @@ def test_fetch_log_keeps_growing_under_a_small_memory_cap(tmp_path):
             total, total)
 
 
-def _database_at(path, version: int) -> None:
-    with duckdb.connect(str(path)) as con:
-        con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
-                    " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
-        for number, name, statements in migrations():
-            if number <= version:
-                con.execute(statements)
-                con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [number, name])
-
 
 def test_the_upgrade_keeps_every_fetch_and_the_not_null_rules(tmp_path):
     path = tmp_path / "w.duckdb"
-    _database_at(writer_path(path), 6)
+    database_at(writer_path(path), 6)
     with duckdb.connect(str(writer_path(path))) as con:
         con.execute(INSERT.format(start=0, stop=500))
         con.execute("UPDATE fetch_log SET redirects = ['http://a/', 'http://b/'], warc_offset = 7 WHERE etag = '\"e3\"'")
