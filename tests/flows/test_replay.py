@@ -84,7 +84,7 @@ def test_reprocess_after_the_server_is_gone_reproduces_every_benchmark_article(l
 def serve_pages(server, n):
     return [server.route(f"/story/{i}", Reply(200, html_page(f"Story {i}", [
         f"Story number {i} tells of the council meeting about roads, schools and the library budget. " * 6]),
-        {"Content-Type": "text/html; charset=utf-8"})) for i in range(n)]
+        {"Content-Type": "text/html; charset=utf-8", "ETag": f'"story-{i}"'})) for i in range(n)]
 
 
 def test_an_improved_extractor_replaces_the_derived_rows_and_keeps_the_fetches(server, loopback_env, monkeypatch):
@@ -94,6 +94,8 @@ def test_an_improved_extractor_replaces_the_derived_rows_and_keeps_the_fetches(s
     urls_file.write_text("\n".join(serve_pages(server, 3)) + "\n")
     backfill_urls(urls_file=str(urls_file), db_path=str(db))
     fetches = query(db, "SELECT fetch_id, url FROM fetches ORDER BY url")
+    validators = query(db, "SELECT url, etag FROM documents ORDER BY url")
+    assert [etag for _, etag in validators] == ['"story-0"', '"story-1"', '"story-2"']
     served = len(server.requests)
 
     extract = flows.analysis.extract_article
@@ -110,6 +112,7 @@ def test_an_improved_extractor_replaces_the_derived_rows_and_keeps_the_fetches(s
     assert query(db, "SELECT count(*) FROM articles WHERE text LIKE '%Improved.' AND extractor = "
                      "'trafilatura improved'") == [(3,)]
     assert query(db, "SELECT fetch_id, url FROM fetches ORDER BY url") == fetches
+    assert query(db, "SELECT url, etag FROM documents ORDER BY url") == validators  # the next rerun is conditional
     assert query(db, "SELECT count(*) FROM articles a JOIN fetches f USING (fetch_id)") == [(3,)]
     assert query(db, "SELECT count(DISTINCT doc_id) FROM lsh_buckets") == [(3,)]  # re-indexed, not doubled
 
