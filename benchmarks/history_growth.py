@@ -1,12 +1,17 @@
 """What a batch's warehouse look-ups cost as the fetch log grows with every nightly run.
 
     python -m benchmarks.history_growth      # 100k articles, a log of 0.1M, 1M and 3M rows (about 1 min)
+    python -m benchmarks.history_growth --rescue   # a v6 warehouse stuck at 1.5M log rows, upgraded (about 30 s)
 
 A warehouse of ``--articles`` stored articles whose fetch log grows to each size in ``--log``
 (a row per URL per run: 3M rows is 30 nightly runs of 100k URLs), under the writer's default
 memory cap. For each size it times the look-ups every batch of 500 URLs makes before fetching:
 the conditional-GET validators (read from the article rows, and, for comparison in the same run,
 joined from the log as before migration 008) and the citation dates.
+
+``--rescue``: a warehouse as mediamon left it before migration 007 (schema v6), whose keyed log holds
+1.5M rows, is shown refusing an insert under the default cap, then opened by this mediamon under
+that cap (the upgrade) and grown by 500k more rows.
 """
 from __future__ import annotations
 
@@ -34,7 +39,10 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--log", type=int, nargs="+", default=[100_000, 1_000_000, 3_000_000])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--rescue", action="store_true", help="upgrade a v6 warehouse stuck at 1.5M log rows")
     options = parser.parse_args()
+    if options.rescue:
+        return rescue()
 
     import pyarrow as pa
 
@@ -82,6 +90,39 @@ def main() -> int:
                   f"(joined from the log: {timings['joined']:6.1f} ms), citation dates {timings['citation dates']:5.1f} ms")
         warehouse.close()
     print("command: python -m benchmarks.history_growth " + " ".join(sys.argv[1:]))
+    return 0
+
+
+def rescue(rows: int = 1_500_000) -> int:
+    import duckdb
+
+    from mediamon.settings import Settings
+    from tests.warehouse.schema_at import database_at
+    from warehouse import Warehouse
+    from warehouse.snapshot import writer_path
+
+    cap = Settings().db_memory_limit
+    fill = ("INSERT INTO fetch_log (fetch_id, url, attempted_at, outcome, via, run_id) SELECT md5(i::VARCHAR), "
+            "'http://outlet.example/' || (i % 100000), now(), 'ok', 'live', 'r' FROM range({start}, {stop}) t(i)")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "w.duckdb"
+        database_at(writer_path(path), 6)
+        with duckdb.connect(str(writer_path(path)), config={"memory_limit": "2GB"}) as con:
+            con.execute(fill.format(start=0, stop=rows))
+        with duckdb.connect(str(writer_path(path)), config={"memory_limit": cap, "threads": 1}) as con:
+            try:
+                con.execute(fill.format(start=rows, stop=rows + 20_000))
+                print(f"schema v6, {rows:,} log rows, cap {cap}: a 20,000-row insert went through")
+            except duckdb.Error as exc:
+                print(f"schema v6, {rows:,} log rows, cap {cap}: a 20,000-row insert fails: {str(exc).splitlines()[0][:90]}")
+        started = time.perf_counter()
+        with Warehouse.open(path, memory_limit=cap) as warehouse:
+            print(f"opened by this mediamon under the same cap: upgraded in {time.perf_counter() - started:.1f}s")
+            for start in range(2 * rows, 2 * rows + 500_000, 100_000):
+                warehouse.con.execute(fill.format(start=start, stop=start + 100_000))
+            total = warehouse.con.execute("SELECT count(*) FROM fetch_log").fetchone()[0]
+            print(f"then 500,000 more rows in five inserts: the log holds {total:,}")
+    print("command: python -m benchmarks.history_growth --rescue")
     return 0
 
 
