@@ -30,12 +30,14 @@ def test_the_upgrade_keeps_every_fetch_and_the_not_null_rules(tmp_path):
         con.execute(INSERT.format(start=0, stop=500))
         con.execute("UPDATE fetch_log SET redirects = ['http://a/', 'http://b/'], warc_offset = 7 WHERE etag = '\"e3\"'")
         before = con.execute("SELECT * FROM fetch_log ORDER BY fetch_id").fetchall()
+        columns = [row[:3] for row in con.execute("DESCRIBE fetch_log").fetchall()]  # name, type, nullable
         assert con.execute("SELECT count(*) FROM duckdb_indexes() WHERE table_name = 'fetch_log'").fetchone()[0] + \
             con.execute("SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'fetch_log'"
                         " AND constraint_type = 'PRIMARY KEY'").fetchone()[0] == 1
     with Warehouse.open(path) as warehouse:
         con = warehouse.con
         assert con.execute("SELECT * FROM fetch_log ORDER BY fetch_id").fetchall() == before
+        assert [row[:3] for row in con.execute("DESCRIBE fetch_log").fetchall()] == columns
         assert con.execute("SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'fetch_log'"
                            " AND constraint_type IN ('PRIMARY KEY', 'UNIQUE')").fetchone()[0] == 0
         assert con.execute("SELECT count(*) FROM fetches").fetchone()[0] == 500  # the views read the new table
