@@ -56,10 +56,13 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Apply the migrations this database lacks, each in its own transaction; return the version."""
+def migrate(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> int:
+    """Apply the migrations this database lacks, each in its own transaction; return the version.
+
+    ``up_to``: stop after that version (a database as an older mediamon left it, for upgrade tests)."""
     current = schema_version(con)
     latest = latest_version()
+    target = latest if up_to is None else min(up_to, latest)
     if current > latest:
         raise SchemaTooNew(
             f"database schema v{current} is newer than this mediamon understands (v{latest}): upgrade mediamon"
@@ -70,7 +73,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
         )
     for version, name, statements in migrations():
-        if version <= current:
+        if version <= current or version > target:
             continue
         con.execute("BEGIN TRANSACTION")
         try:
@@ -80,7 +83,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         except BaseException:
             con.execute("ROLLBACK")
             raise
-    return max(current, latest)
+    return max(current, target)
 
 
 def open_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
