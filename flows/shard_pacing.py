@@ -10,8 +10,11 @@ Prefect global concurrency limits, created before any shard is submitted:
   host)``, acquired in host order, so shards never deadlock) and keeps at most that many requests to
   the host in flight. A killed worker's lease expires (``LEASE_SECONDS``) and its slots come back.
 * ``mediamon-host-rate:<host>``: a rate limit (``limit = 1``, one slot decaying every
-  ``MEDIAMON_PER_HOST_DELAY`` seconds), taken before every request, so request starts to the host
-  are at least the delay apart whichever worker sends them (absent when the delay is 0).
+  ``MEDIAMON_PER_HOST_DELAY`` + ``SEND_MARGIN`` seconds), taken before every request, so request
+  starts to the host are at least the delay apart whichever worker sends them (absent when the
+  delay is 0). The margin: the server spaces its grants by its own clock, and a grant reaches the
+  request's socket some tens of milliseconds later, more on a loaded machine (a test saw two
+  requests arrive 0.228 s apart under a 0.3 s delay without it).
 
 Slots are taken with ``strict=True``: Prefect 3.8.8 otherwise treats a missing limit as no limit.
 Holding slots per shard rather than per request is deliberate: one acquisition costs about 0.1 s
@@ -25,6 +28,7 @@ from typing import Iterator
 from flows.http.pacing import HostPacer
 
 LEASE_SECONDS = 60  # the shortest lease Prefect's server grants; renewed while the shard runs
+SEND_MARGIN = 0.1  # seconds added to the delay between rate-limit grants: grant-to-send jitter
 
 
 def host_limit(host: str) -> str:
@@ -62,7 +66,7 @@ def ensure_host_limits(hosts: list[str], concurrency: int, delay: float) -> None
         for host in hosts:
             _upsert_limit(client, host_limit(host), concurrency, 0.0)
             if delay > 0:
-                _upsert_limit(client, rate_limit_name(host), 1, 1.0 / delay)
+                _upsert_limit(client, rate_limit_name(host), 1, 1.0 / (delay + SEND_MARGIN))
 
 
 @contextmanager
