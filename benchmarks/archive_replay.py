@@ -23,15 +23,14 @@ def main() -> int:
     parser.add_argument("--copies", type=int, default=1, help="serve each page under this many URLs")
     args = parser.parse_args()
     root = Path(__file__).resolve().parent.parent
-    sys.path.insert(0, str(root))
-    from benchmarks.corpus import aeb_available, aeb_dir, load_aeb
+    from testkit.corpus import aeb_available, aeb_dir, load_aeb
 
     if not aeb_available():
         print(f"needs the benchmark at {aeb_dir()}", file=sys.stderr)
         return 2
     import duckdb
 
-    from tests.loopback import LoopbackServer, Reply
+    from testkit.loopback import LoopbackServer, Reply
 
     pages = {k: page["html"] for k, page in load_aeb().items()}
     with tempfile.TemporaryDirectory() as tmp:

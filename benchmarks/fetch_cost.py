@@ -6,7 +6,7 @@ One thread, keep-alive, pacing off; the loopback server runs in a child process,
 CPU time is the client's alone. Prints CPU milliseconds per URL for: a 304 (the whole of a no-change
 rerun's fetch) and a 200 of a benchmark page (170 KB on average), each with and without the raw
 archive (its WARC records), and, alternating in the same run, the request built by
-``Session.prepare_request`` against ours (``flows.http.exchange._prepared``).
+``Session.prepare_request`` against ours (``fetch.exchange._prepared``).
 """
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 ROUTES = 2000
 
@@ -27,8 +26,8 @@ def serve() -> None:
     """The child process: 304s at /nm/<i>, the benchmark pages (or a small page) at /ok/<i>."""
     import threading
 
-    from benchmarks.corpus import aeb_available, load_aeb
-    from tests.loopback import LoopbackServer, Reply, html_page
+    from testkit.corpus import aeb_available, load_aeb
+    from testkit.loopback import LoopbackServer, Reply, html_page
 
     bodies = [p["html"] for p in load_aeb().values()] if aeb_available() else [html_page("T", ["text " * 200])]
     with LoopbackServer() as server:
@@ -46,11 +45,11 @@ def main() -> int:
     options = parser.parse_args()
     n = min(options.urls, ROUTES // 2)
 
-    from flows.http import Fetcher
-    from flows.http import exchange
-    from mediamon.records import Validators
-    from mediamon.settings import Settings
-    from warehouse.archive import WarcArchive
+    from fetch import Fetcher
+    from fetch import exchange
+    from core.records import Validators
+    from core.settings import Settings
+    from archive.writer import WarcArchive
 
     child = subprocess.Popen([sys.executable, "-m", "benchmarks.fetch_cost", "--serve"], cwd=ROOT,
                              stdout=subprocess.PIPE, text=True)

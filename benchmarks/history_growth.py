@@ -22,7 +22,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 # the validators as read before migration 008: from the fetch that produced each article, in the log
 OLD_VALIDATORS = """
@@ -46,7 +45,7 @@ def main() -> int:
 
     import pyarrow as pa
 
-    from mediamon.settings import Settings
+    from core.settings import Settings
     from warehouse import Warehouse
 
     n = options.articles
@@ -96,8 +95,8 @@ def main() -> int:
 def rescue(rows: int = 1_500_000) -> int:
     import duckdb
 
-    from mediamon.settings import Settings
-    from tests.warehouse.schema_at import database_at
+    from core.settings import Settings
+    from testkit.schema_at import database_at
     from warehouse import Warehouse
     from warehouse.snapshot import writer_path
 

@@ -25,7 +25,7 @@ from collections import Counter
 from pathlib import Path
 
 from extractors.language import detect_language
-from mediamon.records import Language
+from core.records import Language
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("MEDIAMON_SHARED", ROOT.parent / "shared"))

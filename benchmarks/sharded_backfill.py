@@ -23,12 +23,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from benchmarks.corpus import aeb_available, aeb_dir, load_aeb  # noqa: E402
-from benchmarks.throughput import _healthy, loopback_env, serve  # noqa: E402
-from tests.loopback import LoopbackServer  # noqa: E402
-from tests.prefect_server import free_port, start, stop, wait_for  # noqa: E402
+from testkit.corpus import aeb_available, aeb_dir, load_aeb
+from benchmarks.throughput import _healthy, loopback_env
+from testkit.loopback import serve_conditional
+from testkit.loopback import LoopbackServer
+from testkit.prefect_server import free_port, start, stop, wait_for
 
 PY = sys.executable
 
@@ -85,7 +85,7 @@ def main() -> int:
     pages = {k: page["html"] for k, page in load_aeb().items()}
     with tempfile.TemporaryDirectory() as tmp, LoopbackServer() as server:
         tmp = Path(tmp)
-        urls = serve(server, pages, options.copies)
+        urls = serve_conditional(server, pages, options.copies)
         (tmp / "urls.txt").write_text("\n".join(urls) + "\n")
         port = free_port()
         env = loopback_env(tmp, port, MEDIAMON_WAYBACK="off", MEDIAMON_PER_HOST_CONCURRENCY="64")

@@ -25,12 +25,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from benchmarks.corpus import aeb_available, aeb_dir, load_aeb  # noqa: E402
-from benchmarks.profile_share import classify_raw_profile  # noqa: E402
-from tests.loopback import LoopbackServer, Reply  # noqa: E402
-from tests.prefect_server import free_port, start, stop, wait_for  # noqa: E402
+from testkit.corpus import aeb_available, aeb_dir, load_aeb
+from benchmarks.profile_share import classify_raw_profile
+from testkit.loopback import LoopbackServer, Reply, serve_conditional
+from testkit.prefect_server import free_port, start, stop, wait_for
 
 
 _TICKS = os.sysconf("SC_CLK_TCK")
@@ -105,21 +104,6 @@ def loopback_env(tmp: Path, port: int, **mediamon: str) -> dict[str, str]:
             **mediamon}
 
 
-def serve(server: LoopbackServer, pages: dict[str, bytes], copies: int) -> list[str]:
-    def handler(body: bytes, etag: str):
-        def answer(request):
-            if request.headers.get("if-none-match") == etag:
-                return Reply(304, b"", {"ETag": etag})
-            return Reply(200, body, {"Content-Type": "text/html; charset=utf-8", "ETag": etag})
-        return answer
-
-    urls = []
-    for copy in range(copies):
-        for key, body in pages.items():
-            urls.append(server.route(f"/c{copy}/{key}.html", handler(body, f'"{key[:16]}"')))
-    return urls
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--copies", type=int, default=10)
@@ -135,7 +119,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp, LoopbackServer() as server:
         tmp = Path(tmp)
-        urls = serve(server, pages, options.copies)
+        urls = serve_conditional(server, pages, options.copies)
         (tmp / "urls.txt").write_text("\n".join(urls) + "\n")
         port = free_port()
         env = loopback_env(tmp, port, MEDIAMON_PER_HOST_CONCURRENCY="16", MEDIAMON_ARCHIVE_DIR=str(tmp / "archive"))

@@ -10,7 +10,7 @@ from trafilatura.utils import HTML_PARSER, load_html
 
 from extractors.author import extract_author
 from extractors.decode import decode_html
-from mediamon.records import Article
+from core.records import Article
 
 EXTRACTOR = f"trafilatura {trafilatura.__version__}"
 

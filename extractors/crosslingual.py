@@ -6,7 +6,7 @@ skeleton so that Orenburg, Оренбурга and Orenburq meet), acronyms, numb
 month in English, Turkish, Azerbaijani, Russian or Ukrainian, or written in digits).
 
 One shared anchor says little: articles on the same story share Karabakh, Azerbaijan and the
-OSCE. :func:`anchor_score` therefore weights each anchor by its kind and its rarity among stored
+OSCE. :func:`core.similarity.anchor_score` therefore weights each anchor by its kind and its rarity among stored
 documents, requires several distinct shared anchors, and divides by the smaller text's anchor
 weight, so that a pair scores high only when most of one text's anchors recur in the other.
 The result is a candidate with its evidence, never a certainty.
@@ -20,12 +20,10 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-from mediamon.records import Anchor
+from core.records import Anchor
+from core.similarity import (EVIDENCE_SHOWN, KIND_WEIGHT, MIN_SCORE, MIN_SHARED, CrossLingualMatch,  # noqa: F401
+                             anchor_score, anchor_weight)
 
-MIN_SHARED = 5          # distinct shared anchors below which a pair is never a candidate
-MIN_SCORE = 0.4         # weighted share of the smaller text's anchors found in the other
-KIND_WEIGHT = {"d": 2.0, "#": 1.5, "y": 0.75, "n": 1.0, "a": 1.0}  # date, number, year, name, acronym
-EVIDENCE_SHOWN = 12
 
 _TURKIC_LETTERS = frozenset("ışğəİŞĞƏ")
 _TURKIC = str.maketrans({"ş": "sh", "Ş": "Sh", "ç": "ch", "Ç": "Ch", "c": "j", "C": "J", "ğ": "g", "Ğ": "G",
@@ -53,16 +51,6 @@ _MONTHS = {  # ASCII forms (after transliteration) of month names, nominative an
     12: ("december", "dec", "aralik", "dekabr", "dekabrya", "gruden", "grudnya", "hruden", "hrudnya"),
 }
 _MONTH_OF = {form: month for month, forms in _MONTHS.items() for form in forms}
-
-
-@dataclass(frozen=True, slots=True)
-class CrossLingualMatch:
-    """Why two texts in different languages may be one text translated."""
-
-    score: float        # weighted share of the smaller text's anchors found in the other, 0..1
-    containment: float  # unweighted share of the smaller anchor set shared
-    shared: int         # distinct shared anchors
-    evidence: str       # the strongest shared anchors, as written on each side
 
 
 def _is_turkic(text: str) -> bool:
@@ -192,34 +180,3 @@ def _number_or_date(token: str, tokens: list[re.Match], i: int, turkic: bool) ->
                     return [Anchor(f"d:{month:02d}-{day:02d}", " ".join(tokens[k].group(0) for k in words))]
     number = _number_anchor(token)
     return [number] if number else []
-
-
-def anchor_weight(key: str, document_frequency: int, documents: int) -> float:
-    """Kind weight times rarity: an anchor most stored documents share weighs little.
-
-    Rarity is capped at that of an anchor two documents share: an anchor found in one text only
-    can never be evidence, so it must not outweigh the rarest anchor that can.
-    """
-    return KIND_WEIGHT[key[0]] * math.log(1 + max(documents, 2) / max(document_frequency, 2))
-
-
-def anchor_score(a: tuple[Anchor, ...], b: tuple[Anchor, ...], document_frequency: dict[str, int],
-                 documents: int) -> CrossLingualMatch | None:
-    """A cross-lingual candidate match between two anchor sets, or None when they share too little."""
-    keys_a, keys_b = {x.key: x for x in a}, {x.key: x for x in b}
-    shared = keys_a.keys() & keys_b.keys()
-    if len(shared) < MIN_SHARED:
-        return None
-    weight = {k: anchor_weight(k, document_frequency.get(k, 1), documents) for k in keys_a.keys() | keys_b.keys()}
-    total = min(sum(weight[k] for k in keys_a), sum(weight[k] for k in keys_b))
-    score = sum(weight[k] for k in shared) / total if total else 0.0
-    if score < MIN_SCORE:
-        return None
-    strongest = sorted(shared, key=lambda k: (-weight[k], k))[:EVIDENCE_SHOWN]
-    evidence = "; ".join(_shown(keys_a[k].surface, keys_b[k].surface) for k in strongest)
-    return CrossLingualMatch(round(min(score, 1.0), 4), round(len(shared) / min(len(keys_a), len(keys_b)), 4),
-                             len(shared), f"{len(shared)} shared anchors: {evidence}")
-
-
-def _shown(left: str, right: str) -> str:
-    return left if left == right else f"{left} ~ {right}"

@@ -11,7 +11,8 @@ from functools import cache
 import numpy as np
 
 from extractors.crosslingual import anchors
-from mediamon.records import Fingerprint
+from core.records import Fingerprint
+from core.similarity import estimated_jaccard  # noqa: F401  (compares what this module makes)
 
 NUM_PERM = 128
 BANDS = 32                 # 32 bands x 4 rows: pairs above ~0.5 Jaccard almost always meet in a band
@@ -66,10 +67,3 @@ def fingerprint(text: str) -> Fingerprint:
         shingle_count=len(grams),
         anchors=anchors(text),
     )
-
-
-def estimated_jaccard(signature_a: bytes, signature_b: bytes) -> float:
-    """Share of equal MinHash values: an unbiased estimate of the shingle sets' Jaccard similarity."""
-    a = np.frombuffer(signature_a, dtype="<u4")
-    b = np.frombuffer(signature_b, dtype="<u4")
-    return float(np.count_nonzero(a == b)) / len(a)

@@ -18,7 +18,7 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 from extractors.alphabets import fits
 from extractors.langdetect_fast import detect_langs  # langdetect's answers (seeded), computed faster
 from extractors.language_rule import LANGID_LANGUAGES, MIN_LETTERS, Guess, decide
-from mediamon.records import Language
+from core.records import Language
 
 UNDETERMINED = Language("und", 0.0, "too_short")
 

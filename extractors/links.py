@@ -6,7 +6,7 @@ from urllib.parse import urldefrag, urlsplit
 
 import courlan
 
-from mediamon.records import Citation
+from core.records import Citation
 
 # A URL runs until whitespace, a quote or an angle bracket.
 _URL_RE = re.compile(r"""https?://[^\s<>"'“”‘’«»]+""", re.IGNORECASE)

@@ -6,7 +6,7 @@ import re
 
 from extractors.links import cited_links
 from extractors.seed_date import seed_published_at
-from mediamon.records import Seed
+from core.records import Seed
 
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
 _TITLE_MAX = 200

@@ -18,16 +18,18 @@ from uuid import UUID
 from prefect import flow
 from prefect.client.orchestration import get_client
 
-from flows.inputs import read_url_file
-from flows.report import RunReport
-from flows.runs import _run, planned_urls
-from flows.shard_land import land_completed
-from flows.shard_pacing import ensure_host_limits, slot_share
-from flows.shard_plan import Shard, ShardPlan, plan_shards
-from flows.shard_storage import ShardInput, ShardStorage, storage_url
+from engine.inputs import read_url_file
+from engine.report import RunReport
+from engine import jobs
+from flows.artifacts import publish_artifacts
+from engine.sharding.landing import land_completed
+from engine.sharding.pacing import ensure_host_limits, slot_share
+from engine.sharding.plan import Shard, ShardPlan, plan_shards
+from engine.sharding.storage import ShardInput, ShardStorage, storage_url
 from flows.shards import SHARD_FLOW
-from mediamon.settings import Settings, load_settings
-from warehouse import Warehouse, WarehouseError
+from core.settings import Settings, load_settings
+from core.errors import ShardsIncomplete, WarehouseError
+from warehouse import Warehouse
 
 log = logging.getLogger("mediamon")
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,10 +37,6 @@ HEARTBEAT_SECONDS = 30  # flow-run heartbeats of shard runs (Prefect's minimum)
 POLL_SECONDS = 1.0
 _DONE = {"COMPLETED"}
 _DEAD = {"FAILED", "CRASHED", "CANCELLED", "CANCELLING"}
-
-
-class ShardsIncomplete(WarehouseError):
-    """Some shards could not be completed in their attempts (exit 1); landed shards are kept."""
 
 
 @dataclass(slots=True)
@@ -176,7 +174,7 @@ def backfill_sharded(urls_file: str, shards: int, pool: str, db_path: str | None
     shared = ShardStorage(storage_url(settings.shard_storage))
 
     def work(warehouse: Warehouse, report: RunReport) -> None:
-        urls = planned_urls(warehouse, lines, refetch, report)
+        urls = jobs.plan_url_file(warehouse, lines, refetch, report)
         plan = plan_shards(urls, shards, f"{report.run_id[:12]}")
         for shard in plan.shards:
             shared.write_input(ShardInput(shard.shard_id, shard.urls, warehouse.validators_for(list(shard.urls)),
@@ -188,4 +186,6 @@ def backfill_sharded(urls_file: str, shards: int, pool: str, db_path: str | None
                  plan.split_hosts or "none")
         drive(warehouse, report, plan, shared, settings, deployment)
 
-    return _run("backfill-sharded", settings, work)
+    report = jobs.run_recorded("backfill-sharded", settings, work)
+    publish_artifacts(report)
+    return report

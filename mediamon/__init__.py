@@ -1,3 +1,5 @@
-"""mediamon: media-monitoring ingestion pipeline (CLI, settings and shared records)."""
+"""mediamon's command line: the top layer, which drives the flows."""
 
-__version__ = "0.1.0"
+from core import __version__
+
+__all__ = ["__version__"]

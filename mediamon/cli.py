@@ -23,7 +23,8 @@ def run(
     db: DbOption = None,
 ) -> None:
     """One nightly pass: ingest the seeds, fetch every URL they cite, extract, dedupe, store."""
-    from flows.inputs import InputError, read_seeds
+    from core.errors import InputError
+    from engine.inputs import read_seeds
 
     settings = settings_or_fail(seeds_dir=seeds, db_path=db)
     try:
@@ -85,7 +86,8 @@ def backfill(
     db: DbOption = None,
 ) -> None:
     """Ad-hoc ingestion of a batch of URLs, or of the records of WARC files, with a progress bar."""
-    from flows.inputs import InputError, read_url_file
+    from core.errors import InputError
+    from engine.inputs import read_url_file
 
     if more and not warc:
         fail(f"unexpected argument {str(more[0])!r}: WARC files go after --warc", 2)
@@ -118,7 +120,7 @@ def backfill(
     new_urls = check_database(settings, [line.url for line in lines if line.url])
     check_archive(settings)
     if new_urls and shards is None:
-        from flows.pipeline import start_fork_server
+        from engine.batch import start_fork_server
         start_fork_server(settings)  # its models load while this process imports Prefect and starts the flow
     quiet_prefect()
     if shards is not None:
@@ -172,7 +174,8 @@ def reprocess(
 
 def _snapshot(db: Optional[Path]):
     """A read-only session on the published analyst database (never blocks a running writer)."""
-    from warehouse.db import WarehouseError, open_snapshot
+    from core.errors import WarehouseError
+    from warehouse.db import open_snapshot
 
     settings = settings_or_fail(db_path=db)
     if not settings.db_path.exists():

@@ -13,7 +13,8 @@ from contextlib import nullcontext
 import typer
 from rich.console import Console
 
-from mediamon.settings import SettingsError, load_settings
+from core.errors import SettingsError
+from core.settings import load_settings
 
 err = Console(stderr=True)
 out = Console()
@@ -46,7 +47,8 @@ def check_database(settings, urls: list[str] | None = None) -> bool:
 
     With ``urls``: say whether any of them was never stored, i.e. whether the run will have pages to
     analyse (then the extraction workers' fork server can start at once, see ``start_fork_server``)."""
-    from warehouse import Warehouse, WarehouseError
+    from core.errors import WarehouseError
+    from warehouse import Warehouse
 
     try:
         with Warehouse.open(settings.db_path) as warehouse:
@@ -95,21 +97,20 @@ def without_heartbeats():
 
 
 def execute(flow_call) -> None:
-    from flows.inputs import InputError
+    from core.errors import MediamonError
     from mediamon.summary import print_summary
-    from warehouse import WarehouseError
 
     for name in ("prefect.flow_runs", "prefect.task_runs"):
         logger = logging.getLogger(name)
         if not any(isinstance(f, _ExpectedFailure) for f in logger.filters):
-            logger.addFilter(_ExpectedFailure((InputError, WarehouseError)))
+            logger.addFilter(_ExpectedFailure((MediamonError,)))
     # what is loaded by now (Prefect, pydantic, DuckDB, ...) lives as long as the process: out of the
     # collector's sight, no collection traverses it, and exiting no longer spends ~1 s collecting it
     gc.freeze()
     try:
         with without_heartbeats():
             report = flow_call()
-    except (InputError, WarehouseError) as exc:
+    except MediamonError as exc:
         fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:
         fail("interrupted; every batch committed before the interruption is kept", 130)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.loopback import LoopbackServer, Reply
+from testkit.loopback import LoopbackServer, Reply
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFECT = [sys.executable, "-m", "prefect"]
@@ -77,6 +77,6 @@ def serve_aeb(server: LoopbackServer, pages: dict[str, dict]) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def prefect_server(tmp_path_factory):
     """A real Prefect server on 127.0.0.1 for the whole session: (api_url, env, home)."""
-    from tests.prefect_server import run_prefect_server
+    from testkit.prefect_server import run_prefect_server
 
     yield from run_prefect_server(tmp_path_factory)

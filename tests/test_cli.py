@@ -6,8 +6,8 @@ import sys
 import duckdb
 import pytest
 
-from mediamon.settings import bundled_seeds_dir
-from tests.loopback import Reply, html_page
+from core.settings import bundled_seeds_dir
+from testkit.loopback import Reply, html_page
 
 
 def mediamon(*args, env=None, cwd=None, timeout=180):

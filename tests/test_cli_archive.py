@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from flows.inputs import InputError
+from core.errors import InputError
 from mediamon.cli import app
 
 ARTICLE = (b"<html><body><article><p>" + b"The council met about the roads and the library budget. " * 30

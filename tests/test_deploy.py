@@ -6,8 +6,8 @@ import duckdb
 import requests
 
 from tests.conftest import PREFECT, ROOT
-from tests.prefect_server import start, stop, wait_for
-from tests.loopback import Reply, html_page
+from testkit.prefect_server import start, stop, wait_for
+from testkit.loopback import Reply, html_page
 
 
 def test_nightly_deployment_on_a_server_and_a_worker(prefect_server, server, tmp_path):

@@ -23,7 +23,7 @@ def test_readme_opens_with_the_run_and_test_commands_and_ci_runs_the_test_one():
 
 
 def test_every_setting_is_documented():
-    from mediamon.settings import ENVIRONMENT_VARIABLES
+    from core.settings import ENVIRONMENT_VARIABLES
 
     readme = (ROOT / "README.md").read_text("utf-8")
     missing = [name for name in ENVIRONMENT_VARIABLES if f"`{name}`" not in readme]
@@ -31,7 +31,7 @@ def test_every_setting_is_documented():
 
 
 def test_every_outcome_is_documented():
-    from mediamon.records import Outcome
+    from core.records import Outcome
 
     readme = (ROOT / "README.md").read_text("utf-8")
     assert not [o.value for o in Outcome if f"| `{o.value}` |" not in readme]

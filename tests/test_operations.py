@@ -8,7 +8,7 @@ import threading
 import duckdb
 import pytest
 
-from tests.loopback import Reply, html_page
+from testkit.loopback import Reply, html_page
 
 WORDS = ["karabakh", "appeal", "diaspora", "election", "regime", "baku", "osce", "peace", "law", "community",
          "international", "statement", "ceasefire", "region", "shusha", "minsk", "group", "armenia", "council"]

@@ -5,7 +5,7 @@ import sys
 import duckdb
 
 from flows.runs import backfill_urls
-from tests.loopback import Reply, html_page
+from testkit.loopback import Reply, html_page
 
 PAGES = {
     "/tr": ("Karabağ'da seçim tepkisi", ["Diaspora örgütleri Karabağ'daki sözde seçimlere tepki gösterdi. " * 6], "tr"),

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from extractors.crosslingual import CrossLingualMatch, anchor_score
-from mediamon.records import Anchor
-from warehouse.db import sql
+from core.records import Anchor
+from core.similarity import CrossLingualMatch, anchor_score
+from warehouse.db import run_staged
 
 PROBES = 10           # rarest anchors of a new document looked up in the index
 MIN_PROBE_HITS = 2    # probes a stored document must share to be scored
@@ -37,16 +37,6 @@ class CrossLingualPair:
     match: CrossLingualMatch
 
 
-def _register(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table], statement: str) -> list[tuple]:
-    for name, table in tables.items():
-        con.register(name, table)
-    try:
-        return con.execute(sql(statement)).fetchall()
-    finally:
-        for name in tables:
-            con.unregister(name)
-
-
 def anchor_set_rows(docs: list[AnchoredDoc]) -> pa.Table:
     return pa.table({
         "doc_id": pa.array([d.doc_id for d in docs], pa.string()),
@@ -56,8 +46,8 @@ def anchor_set_rows(docs: list[AnchoredDoc]) -> pa.Table:
 
 
 def _frequencies(con: duckdb.DuckDBPyConnection, keys: set[str]) -> tuple[Counter, int]:
-    rows = _register(con, {"staged_anchor_keys": pa.table({"anchor": pa.array(sorted(keys), pa.string())})},
-                     "anchor_frequencies")
+    rows = run_staged(con, "anchor_frequencies",
+                      staged_anchor_keys=pa.table({"anchor": pa.array(sorted(keys), pa.string())}))
     stored = Counter({anchor: df for anchor, df in rows if anchor is not None})
     documents = next(df for anchor, df in rows if anchor is None)
     return stored, documents
@@ -88,12 +78,13 @@ def find_cross_lingual(con: duckdb.DuckDBPyConnection, docs: list[AnchoredDoc],
     stored_probes = {d.doc_id: _rarest({a.key for a in d.anchors}, stored_df) for d in docs}
     in_other_batch_docs = Counter({k: n - 1 for k, n in batch_df.items() if n > 1})
     probes = {d.doc_id: _rarest({a.key for a in d.anchors}, in_other_batch_docs) for d in docs}
-    stored_candidates = _register(con, {
-        "staged_probes": pa.table({"doc_id": [d for d, ks in stored_probes.items() for _ in ks],
-                                   "anchor": [k for ks in stored_probes.values() for k in ks]}),
-        "staged_query_languages": pa.table({"doc_id": [d.doc_id for d in docs],
-                                            "language": [d.language or "und" for d in docs]}),
-    }, "anchor_candidates") if stored_documents else []
+    stored_candidates = run_staged(
+        con, "anchor_candidates",
+        staged_probes=pa.table({"doc_id": [d for d, ks in stored_probes.items() for _ in ks],
+                                "anchor": [k for ks in stored_probes.values() for k in ks]}),
+        staged_query_languages=pa.table({"doc_id": [d.doc_id for d in docs],
+                                         "language": [d.language or "und" for d in docs]}),
+    ) if stored_documents else []
     others: dict[str, tuple[Anchor, ...]] = {}
     candidates: dict[str, set[str]] = defaultdict(set)
     for doc_id, other, other_keys, surfaces in stored_candidates:

@@ -4,63 +4,39 @@ Kept apart from ``store`` (the batch writer); the Warehouse exposes them as meth
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
+from typing import Callable
 from datetime import date, datetime, time, timezone
 
 import duckdb
 import pyarrow as pa
 
-from extractors.seed_date import seed_published_at
-from mediamon.records import FetchResult, Outcome
-from warehouse.db import sql
+from core.records import FetchResult, Outcome
+from warehouse.db import run_staged, sql
+from warehouse.fetch_rows import FETCH_FIELDS, fetch_from_row
 
 
-@dataclass(frozen=True, slots=True)
-class ArchivedPage:
-    """A stored fetch whose response lies in a WARC file: enough to replay it as a FetchResult."""
-
-    fetch_id: str
-    url: str
-    final_url: str | None
-    attempted_at: datetime
-    http_status: int | None
-    content_type: str | None
-    etag: str | None
-    last_modified: str | None
-    via: str
-    redirects: tuple[str, ...]
-    warc_file: str
-    warc_offset: int
-    payload_digest: str | None
-    snapshot_at: datetime | None
-    archive_url: str | None
-
-    def replay(self, body: bytes) -> FetchResult:
-        """The fetch as it was, with its archived body: ``fetch_id`` set, so no new fetches row is written."""
-        return FetchResult(
-            url=self.url, attempted_at=self.attempted_at, outcome=Outcome.OK, http_status=self.http_status,
-            final_url=self.final_url, redirects=self.redirects, content_type=self.content_type, body=body,
-            bytes=len(body), etag=self.etag, last_modified=self.last_modified, via=self.via,
-            warc_file=self.warc_file, warc_offset=self.warc_offset, payload_digest=self.payload_digest,
-            snapshot_at=self.snapshot_at, archive_url=self.archive_url, fetch_id=self.fetch_id)
-
-
-def archived_pages(con: duckdb.DuckDBPyConnection, since: date | None) -> list[ArchivedPage]:
-    """Each URL's latest archived page (ok or empty_extraction), fetched on or after ``since`` (UTC)."""
+def archived_pages(con: duckdb.DuckDBPyConnection, since: date | None) -> list[FetchResult]:
+    """Each URL's latest archived page (ok or empty_extraction), fetched on or after ``since`` (UTC), as
+    the fetch it was (``fetch_id`` set, so a replay writes no new fetches row; no body: see ``replay``)."""
     start = datetime.combine(since, time(0), timezone.utc) if since else None
-    rows = con.execute(sql("archived_pages"), {"since": start}).fetchall()
-    return [ArchivedPage(*row[:9], tuple(row[9] or ()), *row[10:]) for row in rows]
+    rows = con.execute(sql("archived_pages"), {"since": start}).fetch_arrow_table().to_pylist()
+    return [fetch_from_row({name: row[name] for name in FETCH_FIELDS}) for row in rows]
 
 
-def fill_seed_dates(con: duckdb.DuckDBPyConnection) -> int:
-    """Give stored seeds the date their text states, where it states one (seeds stored before 004)."""
+def replay(fetch: FetchResult, body: bytes) -> FetchResult:
+    """An archived fetch with its body read back from the archive, ready to be analysed again."""
+    return replace(fetch, outcome=Outcome.OK, body=body, bytes=len(body), error=None)
+
+
+def fill_seed_dates(con: duckdb.DuckDBPyConnection, date_of: Callable[[str], date | None]) -> int:
+    """Give stored seeds the date their text states, where it states one (seeds stored before 004).
+
+    ``date_of``: a seed's opening text -> the date it states (``extractors.seed_date``, passed in)."""
     found = [(seed_id, when) for seed_id, head in con.execute(sql("undated_seeds")).fetchall()
-             if (when := seed_published_at(head)) is not None]
+             if (when := date_of(head)) is not None]
     if found:
-        con.register("staged_seed_dates", pa.table({"seed_id": pa.array([s for s, _ in found], pa.string()),
-                                                    "published_at": pa.array([d for _, d in found], pa.date32())}))
-        try:
-            con.execute(sql("set_seed_dates"))
-        finally:
-            con.unregister("staged_seed_dates")
+        run_staged(con, "set_seed_dates", staged_seed_dates=pa.table({
+            "seed_id": pa.array([s for s, _ in found], pa.string()),
+            "published_at": pa.array([d for _, d in found], pa.date32())}))
     return len(found)

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 import duckdb
 import pyarrow as pa
 
-from warehouse.db import sql
+from warehouse.db import run_staged
 
 _LATEST = datetime.max.replace(tzinfo=timezone.utc)
 
@@ -40,11 +40,7 @@ class _Components:
 
 
 def _staged_query(con: duckdb.DuckDBPyConnection, doc_ids: set[str], statement: str) -> list[tuple]:
-    con.register("staged_cluster_docs", pa.table({"doc_id": pa.array(sorted(doc_ids), pa.string())}))
-    try:
-        return con.execute(sql(statement)).fetchall()
-    finally:
-        con.unregister("staged_cluster_docs")
+    return run_staged(con, statement, staged_cluster_docs=pa.table({"doc_id": pa.array(sorted(doc_ids), pa.string())}))
 
 
 def components(doc_ids: set[str], pairs: set[tuple[str, str]], rank: dict[str, tuple]) -> dict[str, str]:
@@ -75,10 +71,6 @@ def recluster(con: duckdb.DuckDBPyConnection, doc_ids: set[str]) -> int:
     for doc_id, is_seed, first_seen in _staged_query(con, members, "cluster_rank"):
         rank[doc_id] = (not is_seed, first_seen, doc_id)
     labels = components(members, pairs, rank)
-    con.register("staged_clusters", pa.table({"doc_id": pa.array(list(labels), pa.string()),
-                                              "cluster_id": pa.array(list(labels.values()), pa.string())}))
-    try:
-        con.execute(sql("replace_clusters"))
-    finally:
-        con.unregister("staged_clusters")
+    run_staged(con, "replace_clusters", staged_clusters=pa.table({
+        "doc_id": pa.array(list(labels), pa.string()), "cluster_id": pa.array(list(labels.values()), pa.string())}))
     return len(labels)

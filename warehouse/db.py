@@ -2,35 +2,52 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+
+from core.errors import DatabaseUnavailable, SchemaTooNew
 
 _MIGRATION_RE = re.compile(r"^(\d{3})_([\w-]+)\.sql$")
-
-
-class WarehouseError(Exception):
-    """The warehouse cannot be used; the message is one line for the user."""
-
-    exit_code = 1
-
-
-class DatabaseUnavailable(WarehouseError):
-    """The database file cannot be opened for writing (path, permissions, another writer)."""
-
-
-class SchemaTooNew(WarehouseError):
-    """The database was written by a newer mediamon."""
-
-    exit_code = 2
 
 
 @cache
 def sql(name: str) -> str:
     """A named statement from ``warehouse/sql/<name>.sql``."""
     return resources.files("warehouse").joinpath("sql", f"{name}.sql").read_text("utf-8")
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    """One transaction around the block: committed when it ends, rolled back if it raises."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def run_staged(con: duckdb.DuckDBPyConnection, statement: str, **tables: pa.Table) -> list[tuple]:
+    """Run the named statement (``sql(statement)``) with ``tables`` registered under their names for
+    its duration (the way Python hands rows to SQL here); return its rows."""
+    for name, table in tables.items():
+        con.register(name, table)
+    try:
+        return con.execute(sql(statement)).fetchall()
+    finally:
+        for name in tables:
+            con.unregister(name)
+
+
+def views() -> str:
+    """Every analyst view's definition (``warehouse/views.sql``), as ``CREATE OR REPLACE VIEW`` statements."""
+    return resources.files("warehouse").joinpath("views.sql").read_text("utf-8")
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -75,14 +92,11 @@ def migrate(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> int:
     for version, name, statements in migrations():
         if version <= current or version > target:
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(statements)
             con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [version, name])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+    if target == latest:
+        con.execute(views())  # the analysts' views, as this mediamon defines them
     return max(current, target)
 
 

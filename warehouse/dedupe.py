@@ -11,16 +11,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Callable
 
 import duckdb
 import pyarrow as pa
 
-from extractors.crosslingual import anchors
-from extractors.fingerprint import estimated_jaccard
-from mediamon.records import Fingerprint
+from core.records import Anchor, Fingerprint
+from core.similarity import estimated_jaccard
 from warehouse.anchor_index import AnchoredDoc, CrossLingualPair, anchor_set_rows, find_cross_lingual
 from warehouse.clusters import recluster
-from warehouse.db import sql
+from warehouse.db import run_staged, sql, transaction
 
 NEAR_MATCHES_KEPT = 3
 CONTAINMENT_THRESHOLD = 0.9   # the shorter text's shingles found in the longer one
@@ -68,14 +68,8 @@ def find_duplicates(con: duckdb.DuckDBPyConnection, items: list[tuple[str, Finge
     if not items:
         return []
     queries = pa.table({"doc_id": [d for d, _ in items], "normalized_sha256": [f.normalized_sha256 for _, f in items]})
-    con.register("staged_queries", queries)
-    con.register("staged_buckets", bucket_rows(items))
-    try:
-        stored_exact = dict(con.execute(sql("exact_matches")).fetchall())
-        stored_near = con.execute(sql("lsh_candidates")).fetchall()
-    finally:
-        con.unregister("staged_queries")
-        con.unregister("staged_buckets")
+    stored_exact = dict(run_staged(con, "exact_matches", staged_queries=queries))
+    stored_near = run_staged(con, "lsh_candidates", staged_buckets=bucket_rows(items))
 
     by_id = dict(items)
     near: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
@@ -120,14 +114,6 @@ class IndexResult:
     cross_lingual: list[CrossLingualPair]   # candidates only
 
 
-def _run(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, statement: str) -> None:
-    con.register(name, table)
-    try:
-        con.execute(sql(statement))
-    finally:
-        con.unregister(name)
-
-
 def index_documents(con: duckdb.DuckDBPyConnection, entries: list[IndexEntry], kind: str, run_id: str,
                     now: datetime, threshold: float) -> IndexResult:
     """Find the duplicates of ``entries``, then add them to the index, store the pairs, update clusters.
@@ -139,7 +125,7 @@ def index_documents(con: duckdb.DuckDBPyConnection, entries: list[IndexEntry], k
     if not entries:
         return IndexResult([], [])
     ids = pa.table({"doc_id": pa.array([e.doc_id for e in entries], pa.string())})
-    _run(con, "staged_reindexed", ids, "unindex_anchors")
+    run_staged(con, "unindex_anchors", staged_reindexed=ids)
     items = [(e.doc_id, e.fingerprint) for e in entries]
     pairs = find_duplicates(con, items, threshold)
     anchored = [AnchoredDoc(e.doc_id, e.language, e.fingerprint.anchors) for e in entries]
@@ -148,15 +134,15 @@ def index_documents(con: duckdb.DuckDBPyConnection, entries: list[IndexEntry], k
     cross = find_cross_lingual(con, [a for a in anchored if a.doc_id not in copies],
                                {(p.doc_id, p.duplicate_of) for p in pairs})
 
-    _run(con, "staged_fingerprints", pa.Table.from_pylist([{
+    run_staged(con, "insert_fingerprints_only", staged_fingerprints=pa.Table.from_pylist([{
         "doc_id": doc_id, "kind": kind, "normalized_sha256": fp.normalized_sha256, "minhash": fp.minhash,
-        "shingle_count": fp.shingle_count, "first_seen": now} for doc_id, fp in items]), "insert_fingerprints_only")
-    _run(con, "staged_buckets", bucket_rows(items), "insert_buckets")
-    _run(con, "staged_anchor_sets", anchor_set_rows(anchored), "insert_anchors")
+        "shingle_count": fp.shingle_count, "first_seen": now} for doc_id, fp in items]))
+    run_staged(con, "insert_buckets", staged_buckets=bucket_rows(items))
+    run_staged(con, "insert_anchors", staged_anchor_sets=anchor_set_rows(anchored))
     if pairs:
-        _run(con, "staged_duplicates", pa.Table.from_pylist([{
+        run_staged(con, "insert_duplicates", staged_duplicates=pa.Table.from_pylist([{
             "doc_id": p.doc_id, "duplicate_of": p.duplicate_of, "kind": p.kind, "similarity": p.similarity,
-            "containment": p.containment, "detected_at": now, "run_id": run_id} for p in pairs]), "insert_duplicates")
+            "containment": p.containment, "detected_at": now, "run_id": run_id} for p in pairs]))
     _store_cross_lingual(con, cross, now, run_id)
     recluster(con, {e.doc_id for e in entries} | {p.duplicate_of for p in pairs})
     return IndexResult(pairs, cross)
@@ -165,34 +151,31 @@ def index_documents(con: duckdb.DuckDBPyConnection, entries: list[IndexEntry], k
 def _store_cross_lingual(con: duckdb.DuckDBPyConnection, cross: list[CrossLingualPair], now: datetime,
                          run_id: str) -> None:
     if cross:
-        _run(con, "staged_cross_lingual", pa.Table.from_pylist([{
+        run_staged(con, "insert_cross_lingual", staged_cross_lingual=pa.Table.from_pylist([{
             "doc_id": c.doc_id, "duplicate_of": c.duplicate_of, "score": c.match.score,
             "containment": c.match.containment, "shared_anchors": c.match.shared, "evidence": c.match.evidence,
-            "detected_at": now, "run_id": run_id} for c in cross]), "insert_cross_lingual")
+            "detected_at": now, "run_id": run_id} for c in cross]))
 
 
 BACKLOG_CHUNK = 500
 
 
-def index_backlog(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
+def index_backlog(con: duckdb.DuckDBPyConnection, now: datetime,
+                  anchors_of: Callable[[str], tuple[Anchor, ...]]) -> int:
     """Give documents indexed before the anchor index and clusters existed their rows; return how many.
 
-    Runs when the writer opens the database; after the first time it finds nothing to do.
+    ``anchors_of``: text -> anchors (``extractors.crosslingual.anchors``, passed in by the engine).
+    Runs once after an upgrade from an older schema (``Warehouse.fill_pending``).
     """
     backlog = con.execute(sql("index_backlog")).fetchall()
     if not backlog:
         return 0
-    unanchored = [AnchoredDoc(doc_id, language or "und", anchors(text or ""))
+    unanchored = [AnchoredDoc(doc_id, language or "und", anchors_of(text or ""))
                   for doc_id, _, text, language, needs_anchors in backlog if needs_anchors]
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for start in range(0, len(unanchored), BACKLOG_CHUNK):
             chunk = unanchored[start : start + BACKLOG_CHUNK]
             _store_cross_lingual(con, find_cross_lingual(con, chunk), now, "index-backlog")
-            _run(con, "staged_anchor_sets", anchor_set_rows(chunk), "insert_anchors")
+            run_staged(con, "insert_anchors", staged_anchor_sets=anchor_set_rows(chunk))
         recluster(con, {row[0] for row in backlog})
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return len(backlog)

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 
 import duckdb
 
-from mediamon.records import Page
+from core.records import Page
 from warehouse.db import sql
 from warehouse.store import BatchCounts, Warehouse
 

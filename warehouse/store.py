@@ -13,10 +13,11 @@ from urllib.parse import urlsplit
 import duckdb
 import pyarrow as pa
 
-from mediamon.records import Fingerprint, Language, Outcome, Page, Seed, Validators
+from core.records import FetchResult, Fingerprint, Language, Outcome, Page, Seed, Validators
 from warehouse import fts
-from warehouse.archived import ArchivedPage, archived_pages, fill_seed_dates
-from warehouse.db import DatabaseUnavailable, connect, sql
+from warehouse.archived import archived_pages, fill_seed_dates
+from warehouse.db import DatabaseUnavailable, connect, run_staged, sql, transaction
+from warehouse.fetch_rows import fetch_log_table, fetch_row
 from warehouse.dedupe import DuplicatePair, IndexEntry, index_backlog, index_documents
 from warehouse.snapshot import bootstrap, publish, writer_path
 
@@ -79,9 +80,19 @@ class Warehouse:
             bootstrap(working, analyst)
         warehouse = cls(connect(working, memory_limit), near_threshold, working, analyst)
         warehouse.con.execute(sql("mark_crashed_runs"))
-        index_backlog(warehouse.con, _now())  # documents indexed before clusters and anchors existed
-        fill_seed_dates(warehouse.con)  # seeds stored before their dates were read
         return warehouse
+
+    def fill_pending(self, anchors_of, date_of) -> None:
+        """Fill what an upgrade from an older schema left to compute in Python (migration 009): the
+        anchor index of texts stored before it existed (``anchors_of``: text -> anchors) and the
+        dates seeds state (``date_of``: text -> date). Each job runs once; a fresh database has none."""
+        pending = {row[0] for row in self.con.execute("SELECT name FROM pending_backfills").fetchall()}
+        if "anchor_index" in pending:
+            index_backlog(self.con, _now(), anchors_of)
+        if "seed_dates" in pending:
+            fill_seed_dates(self.con, date_of)
+        if pending:
+            self.con.execute("DELETE FROM pending_backfills")
 
     def publish(self, full_text: bool = True) -> None:
         """Make everything committed so far visible at the analyst path (atomic replace).
@@ -102,24 +113,6 @@ class Warehouse:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-    # -- transactions and staging -------------------------------------------------------------
-    def _in_transaction(self, work):
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            result = work()
-            self.con.execute("COMMIT")
-            return result
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-
-    def _staged(self, name: str, table: pa.Table, statement: str) -> None:
-        self.con.register(name, table)
-        try:
-            self.con.execute(sql(statement))
-        finally:
-            self.con.unregister(name)
 
     # -- runs ---------------------------------------------------------------------------------
     def start_run(self, flow: str) -> str:
@@ -158,12 +151,10 @@ class Warehouse:
             schema=pa.schema([("seed_id", pa.string()), ("position", pa.int32()),
                               ("url_as_cited", pa.string()), ("url", pa.string())]))
 
-        def write() -> None:
-            self._staged("staged_seeds", seed_rows, "insert_seeds")
-            self._staged("staged_citations", citation_rows, "insert_citations")
+        with transaction(self.con):
+            run_staged(self.con, "insert_seeds", staged_seeds=seed_rows)
+            run_staged(self.con, "insert_citations", staged_citations=citation_rows)
             self._index([IndexEntry(s.seed_id, fp, lang.code) for s, lang, fp in fresh], "seed", run_id, now)
-
-        self._in_transaction(write)
         return len(fresh)
 
     # -- planning reads -----------------------------------------------------------------------
@@ -171,27 +162,20 @@ class Warehouse:
         return [row[0] for row in self.con.execute(sql("cited_urls")).fetchall()]
 
     def _with_urls(self, urls: list[str], statement: str) -> list[tuple]:
-        self.con.register("staged_urls", pa.table({"url": pa.array(urls, pa.string())}))
-        try:
-            return self.con.execute(sql(statement)).fetchall()
-        finally:
-            self.con.unregister("staged_urls")
+        return run_staged(self.con, statement, staged_urls=pa.table({"url": pa.array(urls, pa.string())}))
 
     def validators_for(self, urls: list[str]) -> dict[str, Validators]:
         return {url: Validators(etag, modified) for url, etag, modified in self._with_urls(urls, "validators")}
 
     def _stored_text_hashes(self, doc_ids: list[str]) -> dict[str, str]:
-        self.con.register("staged_changed", pa.table({"doc_id": pa.array(doc_ids, pa.string())}))
-        try:
-            return dict(self.con.execute(sql("stored_text_hashes")).fetchall())
-        finally:
-            self.con.unregister("staged_changed")
+        return dict(run_staged(self.con, "stored_text_hashes",
+                               staged_changed=pa.table({"doc_id": pa.array(doc_ids, pa.string())})))
 
     def citation_dates(self, urls: list[str]) -> dict[str, date]:
         """URL -> the earliest date among the seeds citing it (the date a seed states, else its ingestion)."""
         return dict(self._with_urls(urls, "citation_dates"))
 
-    def archived_pages(self, since: date | None = None) -> list[ArchivedPage]:
+    def archived_pages(self, since: date | None = None) -> list[FetchResult]:
         """What reprocess reads again: each URL's latest archived page, fetched on or after ``since``."""
         return archived_pages(self.con, since)
 
@@ -221,14 +205,7 @@ class Warehouse:
             counts.outcomes[str(outcome)] += 1
             last_outcome[fetch.url] = str(outcome)
             if fetch.fetch_id is None:  # a replayed fetch (reprocess) keeps the row it has
-                fetch_rows.append({
-                    "fetch_id": fetch_id, "url": fetch.url, "attempted_at": fetch.attempted_at, "outcome": str(outcome),
-                    "http_status": fetch.http_status, "final_url": fetch.final_url, "redirects": list(fetch.redirects),
-                    "content_type": fetch.content_type, "bytes": fetch.bytes, "elapsed_ms": fetch.elapsed_ms,
-                    "error": fetch.error, "etag": fetch.etag, "last_modified": fetch.last_modified, "via": fetch.via,
-                    "warc_file": fetch.warc_file, "warc_offset": fetch.warc_offset, "payload_digest": fetch.payload_digest,
-                    "snapshot_at": fetch.snapshot_at, "archive_url": fetch.archive_url,
-                    "run_id": run_id})
+                fetch_rows.append({**fetch_row(fetch), "fetch_id": fetch_id, "outcome": str(outcome), "run_id": run_id})
             if outcome != Outcome.OK:
                 continue
             article, language = page.article, page.language
@@ -244,37 +221,29 @@ class Warehouse:
                 "etag": fetch.etag, "last_modified": fetch.last_modified})
             items.append(IndexEntry(doc_id, page.fingerprint, language.code))
 
-        def write() -> None:
-            if also is not None:
-                also(self.con)
-            self._staged("staged_fetches", _fetch_table(fetch_rows), "insert_fetches")
-            if not doc_rows:
-                return
-            # an article whose text is unchanged keeps its fingerprint and duplicate pairs:
-            # only new or changed texts are hashed into the index and compared
-            stored = self._stored_text_hashes([row["doc_id"] for row in doc_rows])
-            changed = {row["doc_id"] for row in doc_rows if stored.get(row["doc_id"]) != row["content_sha256"]}
-            self._staged("staged_documents", pa.Table.from_pylist(doc_rows), "replace_documents")
-            if changed:
-                self._staged("staged_changed", pa.table({"doc_id": sorted(changed)}), "unindex_documents")
-                pairs = self._index([item for item in items if item.doc_id in changed], "article", run_id, now)
-                counts.duplicates = len({p.doc_id for p in pairs})
-            counts.new_articles = len(changed)
-            counts.languages.update(row["language"] for row in doc_rows if row["doc_id"] in changed)
-
-        self._in_transaction(write)
+        with transaction(self.con):
+            self._write_batch(also, fetch_rows, doc_rows, items, counts, run_id, now)
         counts.final_outcomes.update(last_outcome.values())
         return counts
 
-
-_FETCH_SCHEMA = pa.schema([
-    ("fetch_id", pa.string()), ("url", pa.string()), ("attempted_at", pa.timestamp("us", tz="UTC")),
-    ("outcome", pa.string()), ("http_status", pa.int32()), ("final_url", pa.string()),
-    ("redirects", pa.list_(pa.string())), ("content_type", pa.string()), ("bytes", pa.int64()),
-    ("elapsed_ms", pa.int32()), ("error", pa.string()), ("etag", pa.string()), ("last_modified", pa.string()),
-    ("via", pa.string()), ("run_id", pa.string()), ("warc_file", pa.string()), ("warc_offset", pa.int64()),
-    ("payload_digest", pa.string()), ("snapshot_at", pa.timestamp("us", tz="UTC")), ("archive_url", pa.string()),
-])
+    def _write_batch(self, also, fetch_rows: list[dict], doc_rows: list[dict], items: list[IndexEntry],
+                     counts: BatchCounts, run_id: str, now: datetime) -> None:
+        if also is not None:
+            also(self.con)
+        run_staged(self.con, "insert_fetches", staged_fetches=fetch_log_table(fetch_rows))
+        if not doc_rows:
+            return
+        # an article whose text is unchanged keeps its fingerprint and duplicate pairs:
+        # only new or changed texts are hashed into the index and compared
+        stored = self._stored_text_hashes([row["doc_id"] for row in doc_rows])
+        changed = {row["doc_id"] for row in doc_rows if stored.get(row["doc_id"]) != row["content_sha256"]}
+        run_staged(self.con, "replace_documents", staged_documents=pa.Table.from_pylist(doc_rows))
+        if changed:
+            run_staged(self.con, "unindex_documents", staged_changed=pa.table({"doc_id": sorted(changed)}))
+            pairs = self._index([item for item in items if item.doc_id in changed], "article", run_id, now)
+            counts.duplicates = len({p.doc_id for p in pairs})
+        counts.new_articles = len(changed)
+        counts.languages.update(row["language"] for row in doc_rows if row["doc_id"] in changed)
 
 
 def _language_audit(language: Language) -> dict:
@@ -282,7 +251,3 @@ def _language_audit(language: Language) -> dict:
     return {"langdetect_language": language.langdetect_code, "langdetect_score": language.langdetect_score,
             "langid_language": language.langid_code, "langid_score": language.langid_score,
             "declared_language": language.declared}
-
-
-def _fetch_table(rows: list[dict]) -> pa.Table:
-    return pa.Table.from_pylist(rows, schema=_FETCH_SCHEMA)

@@ -1,5 +1,5 @@
 from extractors.article import EXTRACTOR, extract_article
-from tests.loopback import html_page
+from testkit.loopback import html_page
 
 
 def test_extracts_text_and_metadata_from_a_real_page(aeb_pages):

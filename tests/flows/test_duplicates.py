@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 from flows.runs import nightly_run
-from tests.loopback import Reply
+from testkit.loopback import Reply
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "dedupe"

@@ -1,7 +1,7 @@
 """The must-show: `mediamon run` over a seed citing ~30 misbehaving loopback URLs completes, every URL decided."""
 import pytest
 
-from benchmarks.misbehaving_seed import FAST_DRIP_EVERY, FAST_SETTINGS, report, run_scenario
+from testkit.misbehaving_seed import FAST_DRIP_EVERY, FAST_SETTINGS, report, run_scenario
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,12 @@ import socket
 import duckdb
 import pytest
 
-import flows.analysis
-from flows.replay import ArchiveUnreadable, reprocess
+import engine.analysis
+from core.errors import ArchiveUnreadable
+from flows.replay import reprocess
 from flows.runs import backfill_urls
 from tests.conftest import serve_aeb
-from tests.loopback import LoopbackServer, Reply, html_page
+from testkit.loopback import LoopbackServer, Reply, html_page
 
 
 def query(db, sql, *params):
@@ -98,13 +99,13 @@ def test_an_improved_extractor_replaces_the_derived_rows_and_keeps_the_fetches(s
     assert [etag for _, etag in validators] == ['"story-0"', '"story-1"', '"story-2"']
     served = len(server.requests)
 
-    extract = flows.analysis.extract_article
+    extract = engine.analysis.extract_article
 
     def improved(body, url, content_type):
         article = extract(body, url, content_type)
         return dataclasses.replace(article, text=article.text + "\nImproved.", extractor="trafilatura improved")
 
-    monkeypatch.setattr(flows.analysis, "extract_article", improved)
+    monkeypatch.setattr(engine.analysis, "extract_article", improved)
     assert reprocess(db_path=str(db), since="2999-01-01").urls_planned == 0  # nothing fetched since then
     report = reprocess(db_path=str(db))
 

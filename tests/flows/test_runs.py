@@ -1,10 +1,10 @@
 """End to end: the Prefect flows against a loopback server, checked through the analyst views."""
 import duckdb
 
-from benchmarks.extraction_f1 import score
+from testkit.extraction_score import score
 from flows.runs import backfill_urls, nightly_run
 from tests.conftest import serve_aeb
-from tests.loopback import Reply, html_page
+from testkit.loopback import Reply, html_page
 
 APPEAL = ("Diaspora organizations operating in various countries of the world strongly protest against the "
           "presidential election of the so-called regime. The appeals issued by our compatriots and diaspora "

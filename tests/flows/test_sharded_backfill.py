@@ -16,11 +16,11 @@ import duckdb
 import pytest
 import requests
 
-from benchmarks.throughput import serve
+from testkit.loopback import serve_conditional
 from flows.runs import backfill_urls
 from tests.conftest import PREFECT, ROOT
-from tests.loopback import Reply, html_page
-from tests.prefect_server import start, stop, wait_for
+from testkit.loopback import Reply, html_page
+from testkit.prefect_server import start, stop, wait_for
 
 POOL = "mediamon-shards"
 
@@ -104,7 +104,7 @@ def test_one_request_at_a_time_to_a_host_across_both_workers(cluster, server, tm
 def test_a_worker_killed_mid_run_ends_as_a_clean_single_process_run(cluster, server, aeb_pages, tmp_path, monkeypatch):
     copies = int(os.environ.get("MEDIAMON_SHARD_TEST_COPIES", "1"))
     pages = {key: page["html"] for key, page in aeb_pages.items()}
-    urls = serve(server, pages, copies)
+    urls = serve_conditional(server, pages, copies)
     key_of = {url: url.rsplit("/", 1)[1].removesuffix(".html") for url in urls}
 
     # the single-process backfill of the same pages: what every sharded URL must come out as

@@ -5,18 +5,18 @@ from datetime import datetime, timezone
 import duckdb
 import pyarrow.parquet as pq
 
-from flows.pipeline import analyse
-from flows.report import RunReport
-from flows.shard_land import land_completed
-from flows.shard_plan import Shard, host_of, plan_shards
-from flows.shard_storage import ShardInput, ShardStorage
+from engine.batch import analyse
+from engine.report import RunReport
+from engine.sharding.landing import land_completed
+from engine.sharding.plan import Shard, host_of, plan_shards
+from engine.sharding.storage import ShardInput, ShardStorage
 from flows.shards import backfill_shard
-from mediamon.records import FetchResult, Outcome, Validators
-from mediamon.settings import Settings
-from tests.loopback import Reply, html_page
+from core.records import FetchResult, Outcome, Validators
+from core.settings import Settings
+from testkit.loopback import Reply, html_page
 from warehouse import Warehouse
 from warehouse.page_table import pages_table, table_pages
-from warehouse.warc_reader import read_response
+from archive.reader import read_response
 
 
 def test_a_plan_puts_every_url_in_one_shard_keeps_small_hosts_whole_and_splits_a_large_one():

@@ -10,10 +10,11 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from extractors.links import canonical_url
-from flows.pipeline import analyse
-from flows.replay import ArchiveUnreadable, backfill_warc, reprocess
-from mediamon.records import FetchResult, Outcome
-from mediamon.settings import Settings
+from engine.batch import analyse
+from core.errors import ArchiveUnreadable
+from flows.replay import backfill_warc, reprocess
+from core.records import FetchResult, Outcome
+from core.settings import Settings
 from tests.conftest import AEB, needs_shared
 
 START = datetime(2020, 5, 1, 12, tzinfo=timezone.utc)

@@ -1,12 +1,16 @@
 """The duplicate index: thresholds, clusters, and that stored documents are looked up, never re-hashed."""
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import warehouse.anchor_index as anchor_index
 import warehouse.dedupe as dedupe
 from extractors.fingerprint import fingerprint, normalized_words, shingles
 from extractors.seed import parse_seed
-from mediamon.records import Language
+from core.records import Language
+from core.settings import Settings
+from engine.jobs import open_warehouse
+from extractors.crosslingual import anchors
 from tests.warehouse.test_store import page, text_of
 from warehouse import Warehouse
 from warehouse.clusters import components
@@ -77,7 +81,6 @@ def test_a_new_batch_hashes_only_itself_and_an_unchanged_refetch_nothing(tmp_pat
     real = dedupe.find_duplicates
     monkeypatch.setattr(dedupe, "find_duplicates", lambda con, items, t: indexed.append([d for d, _ in items])
                         or real(con, items, t))
-    monkeypatch.setattr(dedupe, "anchors", lambda text: (_ for _ in ()).throw(AssertionError("re-anchored")))
     with Warehouse.open(tmp_path / "w.duckdb") as warehouse:
         run = warehouse.start_run("test")
         warehouse.commit_batch([page(f"http://o.example/{i}", text_of(i)) for i in range(10)], run)
@@ -123,7 +126,7 @@ def test_random_batches_keep_clusters_equal_to_a_full_recomputation(tmp_path):
             assert clusters(warehouse) == from_scratch(warehouse)
 
 
-def test_documents_indexed_before_anchors_and_clusters_existed_get_them_on_open(tmp_path):
+def test_documents_indexed_before_anchors_and_clusters_existed_get_them_after_the_upgrade(tmp_path):
     path = tmp_path / "w.duckdb"
     ru, tr = (HELDOUT / "appeal_ru.txt").read_text("utf-8"), (HELDOUT / "appeal_tr.txt").read_text("utf-8")
     with Warehouse.open(path) as warehouse:
@@ -132,12 +135,14 @@ def test_documents_indexed_before_anchors_and_clusters_existed_get_them_on_open(
         warehouse.con.execute("UPDATE documents SET language = CASE WHEN url LIKE '%ru.%' THEN 'ru' ELSE 'tr' END")
         for table in ("doc_clusters", "anchor_postings", "anchor_sets", "cross_lingual_pairs"):
             warehouse.con.execute(f"DELETE FROM {table}")   # as a database from before migration 003
+        warehouse.con.execute("INSERT OR IGNORE INTO pending_backfills VALUES ('anchor_index')")  # as 009 leaves it
         warehouse.publish()
-    with Warehouse.open(path) as warehouse:
+    with open_warehouse(replace(Settings(), db_path=path)) as warehouse:
+        assert warehouse.con.execute("SELECT count(*) FROM pending_backfills").fetchone()[0] == 0
         assert warehouse.con.execute("SELECT count(*) FROM doc_clusters").fetchone()[0] == 2
         [(kind, evidence)] = warehouse.con.execute("SELECT kind, evidence FROM duplicates").fetchall()
         assert kind == "cross_lingual" and "21 мая ~ 21 Mayıs" in evidence.replace("21 Mayıs ~ 21 мая", "21 мая ~ 21 Mayıs")
-        assert dedupe.index_backlog(warehouse.con, None) == 0        # nothing left to do the next time
+        assert dedupe.index_backlog(warehouse.con, None, anchors) == 0        # nothing left to do the next time
 
 
 def test_cross_lingual_needs_two_languages(tmp_path):

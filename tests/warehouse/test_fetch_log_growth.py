@@ -4,7 +4,7 @@ import pytest
 
 from warehouse import Warehouse
 from warehouse.snapshot import writer_path
-from tests.warehouse.schema_at import database_at
+from testkit.schema_at import database_at
 
 ROW = ("SELECT md5(i::VARCHAR), 'http://example.org/' || (i % 1000), TIMESTAMPTZ '2026-01-01 00:00:00+00', 'ok', "
        "'live', 'run-' || (i // 100000), '\"e' || i || '\"' FROM range({start}, {stop}) t(i)")

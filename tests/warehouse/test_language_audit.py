@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 from extractors.fingerprint import fingerprint
 from extractors.seed import parse_seed
-from mediamon.records import Article, FetchResult, Language, Outcome, Page
+from core.records import Article, FetchResult, Language, Outcome, Page
 from warehouse import Warehouse
 
 KYRGYZ = Language("ky", 0.998, "langid", langdetect_code="ru", langdetect_score=0.99999, langid_code="ky",

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 from extractors.fingerprint import fingerprint
 from extractors.language import detect_language
 from extractors.seed import parse_seed
-from mediamon.records import Article, FetchResult, Language, Outcome, Page
+from core.records import Article, FetchResult, Language, Outcome, Page
 from warehouse import Warehouse
 from warehouse.store import doc_id_for
 

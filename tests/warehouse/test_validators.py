@@ -4,7 +4,7 @@ import duckdb
 from warehouse import Warehouse
 from warehouse.db import sql
 from warehouse.snapshot import writer_path
-from tests.warehouse.schema_at import database_at
+from testkit.schema_at import database_at
 
 DOC = ("INSERT INTO documents (doc_id, url, fetch_id, fetched_at, via, text, word_count, content_sha256, extractor, "
        "run_id) VALUES (?, ?, ?, now(), 'live', 'text', 1, 'h', 'trafilatura', 'r')")

@@ -106,39 +106,3 @@ CREATE TABLE run_log (
     languages     VARCHAR,                       -- JSON object: language -> new articles
     error         VARCHAR
 );
-
-CREATE VIEW seeds AS
-SELECT seed_id, source_path, title, text, language, language_score, ingested_at, content_sha256
-FROM seed_docs;
-
-CREATE VIEW citations AS
-SELECT seed_id, url_as_cited, url, position
-FROM citation_links;
-
-CREATE VIEW fetches AS
-SELECT fetch_id, url, attempted_at, outcome, http_status, final_url, bytes, elapsed_ms, error, via, run_id,
-       content_type, redirects, etag, last_modified
-FROM fetch_log;
-
-CREATE VIEW duplicates AS
-SELECT doc_id, duplicate_of, kind, similarity, containment, detected_at, run_id
-FROM duplicate_pairs;
-
-CREATE VIEW articles AS
-WITH best_pair AS (
-    SELECT doc_id, duplicate_of, kind, similarity, containment
-    FROM duplicate_pairs
-    QUALIFY row_number() OVER (
-        PARTITION BY doc_id ORDER BY (kind = 'exact') DESC, greatest(similarity, containment) DESC, duplicate_of) = 1
-)
-SELECT d.doc_id, d.url, d.final_url, d.host, d.fetched_at, d.via, d.title, d.author, d.published_at,
-       d.text, d.word_count, d.language, d.language_score, d.content_sha256,
-       b.duplicate_of, b.kind AS duplicate_kind, b.similarity, b.containment,
-       d.sitename, d.language_method, d.extractor, d.fetch_id, d.run_id
-FROM documents d
-LEFT JOIN best_pair b USING (doc_id);
-
-CREATE VIEW runs AS
-SELECT run_id, flow, started_at, finished_at, status, urls_planned, fetched_ok, failed, new_articles,
-       duplicates, new_seeds, outcomes, languages, error
-FROM run_log;

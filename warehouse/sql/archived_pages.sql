@@ -1,7 +1,7 @@
 -- what reprocess reads again: each URL's latest archived page (fetched as ok or empty_extraction), in
--- archive order; with $since, only pages fetched (or, via warc, captured) on or after it
-SELECT fetch_id, url, final_url, attempted_at, http_status, content_type, etag, last_modified, via,
-       redirects, warc_file, warc_offset, payload_digest, snapshot_at, archive_url
+-- archive order; with $since, only pages fetched (or, via warc, captured) on or after it. Python keeps
+-- the columns of a fetch (warehouse.fetch_rows).
+SELECT *
 FROM fetch_log
 WHERE warc_file IS NOT NULL AND outcome IN ('ok', 'empty_extraction')
   AND ($since IS NULL OR attempted_at >= $since)

@@ -1,0 +1,49 @@
+"""Every failure a user is told about, each with its exit status.
+
+A command catches ``MediamonError`` and prints its message on one line (``mediamon: error: ...``),
+then exits with ``exit_code``: 2 for bad usage or unreadable input, 1 when the run itself could not
+complete. Anything else escaping a command is a bug.
+"""
+from __future__ import annotations
+
+
+class MediamonError(Exception):
+    """A failure reported to the user in one line; the run could not complete (exit 1)."""
+
+    exit_code = 1
+
+
+class InputError(MediamonError):
+    """Input we cannot read (a file, a folder, a value); the message is one line for the user (exit 2)."""
+
+    exit_code = 2
+
+
+class SettingsError(InputError, ValueError):
+    """A setting has a value we cannot use (bad usage: exit 2)."""
+
+
+class ArchiveUnreadable(InputError):
+    """Some WARC records could not be read; everything readable was ingested (exit 2)."""
+
+
+class WarehouseError(MediamonError):
+    """The warehouse cannot be used; the message is one line for the user (exit 1)."""
+
+
+class DatabaseUnavailable(WarehouseError):
+    """The database file cannot be opened for writing (path, permissions, another writer)."""
+
+
+class SchemaTooNew(WarehouseError):
+    """The database was written by a newer mediamon (exit 2)."""
+
+    exit_code = 2
+
+
+class ArchiveUnavailable(MediamonError):
+    """The raw archive cannot be written (folder not writable, disk full): the run stops (exit 1)."""
+
+
+class ShardsIncomplete(MediamonError):
+    """Some shards could not be completed in their attempts (exit 1); landed shards are kept."""

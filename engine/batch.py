@@ -1,0 +1,240 @@
+"""The stages that turn a batch into pages: fetch with threads and analyse on every core, or analyse only.
+
+``engine.analysis.analyse_body`` is the pure CPU step (extraction, language, fingerprint). It runs
+in one pool of worker processes (``AnalysisPool``) that every job uses: a live fetch hands each
+page to the pool as soon as it arrives (``BatchProcessor``), so extraction of early pages overlaps
+the fetching of later ones; reprocess and WARC backfills hand over pages read from files
+(``Analyser``). At most ``PAGES_IN_FLIGHT_PER_WORKER`` pages a worker wait for extraction: a
+producer with a page beyond that waits for a slot, so the bodies held in memory do not grow with the
+batch size.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.forkserver
+import os
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import TYPE_CHECKING
+
+from core.records import FetchResult, Outcome, Page, Validators
+from core.settings import Settings
+from fetch import Fetcher
+
+if TYPE_CHECKING:
+    from engine.analysis import Analysis
+
+# pages handed to the workers and not yet analysed, per worker: enough that a worker always finds
+# the next page queued (the hand-over needs this process's GIL, shared with the fetch threads)
+PAGES_IN_FLIGHT_PER_WORKER = 8
+
+
+def analyse_body(body: bytes, url: str, content_type: str | None, sample_chars: int) -> "Analysis | None":
+    """``engine.analysis.analyse_body``, imported on first use (preloaded in the worker processes)."""
+    from engine.analysis import analyse_body as analyse_in_this_process
+    return analyse_in_this_process(body, url, content_type, sample_chars)
+
+
+def _needs_analysis(fetch: FetchResult) -> bool:
+    return fetch.outcome == Outcome.OK and bool(fetch.body)
+
+
+def _page(fetch: FetchResult, analysis: "Analysis | None") -> Page:
+    """The page handed to the sink; the body stays behind (the archive keeps the bytes)."""
+    fetch = replace(fetch, body=None)
+    if analysis is None:
+        return Page(fetch)
+    return Page(fetch, analysis.article, analysis.language, analysis.fingerprint, analysis.content_sha256)
+
+
+def _warm_worker() -> None:
+    """Load the extractors' models in a worker process before its first page (a no-op when the
+    fork server preloaded them, as it does)."""
+    from engine.analysis import warm_up
+    warm_up()
+
+
+def _started() -> int:
+    return os.getpid()
+
+
+def _fork_server_context():
+    """The workers' start method: a fork server that preloads only this module and
+    engine.analysis_preload (the extractors, with their models loaded); see ``AnalysisPool``."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__, "engine.analysis_preload"])
+    return context
+
+
+def worker_processes(settings: Settings) -> int:
+    """How many extraction processes a run uses: the setting, else one per core (1: analyse in-process)."""
+    return settings.cpu_workers or (os.cpu_count() or 1)
+
+
+def start_fork_server(settings: Settings) -> None:
+    """Start the workers' fork server now (when the run will have worker processes). Its preload
+    (about 2 s of imports and model loading, in its own process) then runs while the caller imports
+    Prefect and starts the flow, instead of after the first page arrives. The worker pool of this
+    process's run forks its workers from it."""
+    if worker_processes(settings) > 1:
+        _fork_server_context()
+        multiprocessing.forkserver.ensure_running()
+
+
+class AnalysisPool:
+    """The analysis worker processes of a run (or analysis in this process with one worker).
+
+    Not fork: the run's process has threads (Prefect, fetchers) that a fork would copy mid-lock.
+    Not spawn: it re-imports the parent's ``__main__`` in every child, and under a Prefect worker
+    that is ``prefect.engine``, which fails to import that way. A fork server preloading only this
+    module and engine.analysis_preload starts clean, single-threaded, with the extractors imported
+    and their models loaded, and every worker forked from it starts warm. Each page travels as its
+    bytes and three small values, never the settings.
+    """
+
+    def __init__(self, workers: int, sample_chars: int) -> None:
+        self.workers, self.sample_chars = workers, sample_chars
+        self._processes: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(PAGES_IN_FLIGHT_PER_WORKER * max(1, workers))
+
+    @classmethod
+    def for_settings(cls, settings: Settings, workers: int | None = None) -> "AnalysisPool":
+        return cls(workers if workers is not None else worker_processes(settings), settings.language_sample_chars)
+
+    def _pool(self) -> ProcessPoolExecutor:
+        """The worker processes, started when the first page needs them (a run of 304s never does)."""
+        with self._lock:
+            if self._processes is None:
+                self._processes = ProcessPoolExecutor(self.workers, mp_context=_fork_server_context(),
+                                                      initializer=_warm_worker)
+            return self._processes
+
+    @property
+    def started(self) -> bool:
+        return self._processes is not None
+
+    def start(self) -> list[Future] | None:
+        """Start every worker process now; one future per worker (None without worker processes)."""
+        if self.workers <= 1:
+            return None
+        return [self._pool().submit(_started) for _ in range(self.workers)]
+
+    def submit(self, fetch: FetchResult) -> "Future | Analysis | None":
+        """Analyse ``fetch``'s body: a future on the workers, the analysis itself with one worker,
+        None when the fetch has nothing to analyse. Waits while the workers have enough pages queued."""
+        if not _needs_analysis(fetch):
+            return None
+        args = (fetch.body, fetch.final_url or fetch.url, fetch.content_type, self.sample_chars)
+        if self.workers <= 1:
+            return analyse_body(*args)
+        self._slots.acquire()
+        try:
+            future = self._pool().submit(analyse_body, *args)
+        except BaseException:
+            self._slots.release()
+            raise
+        future.add_done_callback(lambda _: self._slots.release())
+        return future
+
+    def close(self) -> None:
+        if self._processes:
+            self._processes.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> "AnalysisPool":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _resolved(fetch: FetchResult, analysis: "Future | Analysis | None") -> Page:
+    return _page(fetch, analysis.result() if isinstance(analysis, Future) else analysis)
+
+
+@dataclass(frozen=True, slots=True)
+class FetchBatch:
+    """URLs to fetch, with what the warehouse knows of them."""
+
+    urls: list[str]
+    validators: dict[str, Validators] = field(default_factory=dict)  # URL -> stored ETag/Last-Modified
+    cited_at: dict[str, date] = field(default_factory=dict)          # URL -> its citing seed's date
+
+    def __len__(self) -> int:
+        return len(self.urls)
+
+
+class BatchProcessor:
+    """The fetch stage: a batch of URLs fetched by a thread pool, each page analysed on the pool."""
+
+    def __init__(self, fetcher: Fetcher, settings: Settings, cpu_workers: int | None = None,
+                 pool: AnalysisPool | None = None) -> None:
+        self.fetcher, self.settings = fetcher, settings
+        self.pool = pool or AnalysisPool.for_settings(settings, cpu_workers)
+        self._owns_pool = pool is None
+        self._threads = ThreadPoolExecutor(max_workers=settings.fetch_workers, thread_name_prefix="fetch")
+
+    @property
+    def workers_started(self) -> bool:
+        return self.pool.started
+
+    def start_workers(self) -> Future | None:
+        """Start the worker processes now, in the background, rather than when the first page
+        arrives: their start (about 2 s of imports and models) then overlaps the first fetches.
+        ``process`` calls it for a batch with URLs never fetched (no validators); a run of
+        conditional GETs answered 304 never needs the workers.
+        Returns a future of one future per worker (None without worker processes)."""
+        if self.pool.workers <= 1:
+            return None
+        return self._threads.submit(self.pool.start)
+
+    def _fetch_and_hand_over(self, url: str, validators: Validators | None, cited_at: date | None):
+        """Fetch ``url`` and hand each page to the workers; the attempts are kept without their bodies
+        (the pool holds a page's body until it is analysed, the archive has the bytes)."""
+        attempts = self.fetcher.fetch(url, validators, cited_at)
+        return [(replace(fetch, body=None), self.pool.submit(fetch)) for fetch in attempts]
+
+    def process(self, urls: list[str], validators: dict[str, Validators],
+                cited_at: dict[str, date] | None = None) -> list[Page]:
+        """Every attempt for every URL as a Page, in the order of ``urls``."""
+        cited_at = cited_at or {}
+        if not self.workers_started and any(url not in validators for url in urls):
+            self.start_workers()  # URLs never fetched: pages to analyse are coming
+        fetched = [self._threads.submit(self._fetch_and_hand_over, url, validators.get(url), cited_at.get(url))
+                   for url in urls]
+        return [_resolved(fetch, analysis) for future in fetched for fetch, analysis in future.result()]
+
+    def __call__(self, batch: FetchBatch) -> list[Page]:
+        return self.process(batch.urls, batch.validators, batch.cited_at)
+
+    def close(self) -> None:
+        self._threads.shutdown(wait=True, cancel_futures=True)
+        if self._owns_pool:
+            self.pool.close()
+
+    def __enter__(self) -> "BatchProcessor":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class Analyser:
+    """The analysis-only stage (reprocess, WARC backfill): fetches read from files, through the pool."""
+
+    def __init__(self, pool: AnalysisPool) -> None:
+        self.pool = pool
+
+    def __call__(self, fetches: list[FetchResult]) -> list[Page]:
+        handed = [(replace(fetch, body=None), self.pool.submit(fetch)) for fetch in fetches]
+        return [_resolved(fetch, analysis) for fetch, analysis in handed]
+
+
+def analyse(fetch: FetchResult, settings: Settings) -> Page:
+    """One fetched page through the CPU step, in this process."""
+    if not _needs_analysis(fetch):
+        return _page(fetch, None)
+    return _page(fetch, analyse_body(fetch.body, fetch.final_url or fetch.url, fetch.content_type,
+                                     settings.language_sample_chars))

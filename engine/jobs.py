@@ -1,0 +1,137 @@
+"""The jobs a flow runs, as plain functions: record a run around some work, plan, fetch, store.
+
+Each job is a source of batches, a stage and a sink put through ``engine.runner.run_pipelined``;
+the Prefect flows (``flows/``) are thin faces of these.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from datetime import date, datetime, timezone
+from typing import Callable, Iterator, Protocol
+
+from archive.writer import WarcArchive
+from core.records import FetchResult, Outcome, Page, Seed, Validators
+from core.settings import Settings
+from engine.batch import BatchProcessor, FetchBatch
+from engine.inputs import UrlLine
+from engine.progress import ProgressReport
+from engine.report import RunReport
+from engine.runner import run_pipelined
+from engine.sinks import WarehouseSink
+from fetch import Fetcher
+from fetch.pacing import interleave_by_host
+from warehouse import Warehouse
+
+log = logging.getLogger("mediamon")
+
+
+def open_warehouse(settings: Settings) -> Warehouse:
+    """The writer's warehouse, with what an upgrade from an older schema left to compute filled in."""
+    from extractors.crosslingual import anchors
+    from extractors.seed_date import seed_published_at
+
+    warehouse = Warehouse.open(settings.db_path, settings.near_threshold, settings.db_memory_limit)
+    try:
+        warehouse.fill_pending(anchors, seed_published_at)
+    except BaseException:
+        warehouse.close()
+        raise
+    return warehouse
+
+
+def run_recorded(flow_name: str, settings: Settings, work: Callable[[Warehouse, RunReport], None]) -> RunReport:
+    """Open the warehouse, record the run, do ``work(warehouse, report)``, record how it ended, publish."""
+    started = time.monotonic()
+    with open_warehouse(settings) as warehouse:
+        report = RunReport(run_id=warehouse.start_run(flow_name), flow=flow_name, db_path=str(settings.db_path))
+        error = None
+        try:
+            work(warehouse, report)
+            report.status = "completed"
+        except BaseException as exc:
+            report.status, error = "failed", f"{type(exc).__name__}: {exc}"[:1000]
+            raise
+        finally:
+            warehouse.finish_run(report.run_id, report.status, urls_planned=report.urls_planned,
+                                 counts=report.counts, new_seeds=report.new_seeds, error=error)
+            warehouse.publish()
+    report.seconds = time.monotonic() - started
+    log.info("run %s %s: %d URLs, %d new articles", report.run_id, report.status, report.urls_planned,
+             report.counts.new_articles)
+    return report
+
+
+def ingest_seeds(warehouse: Warehouse, seeds: list[Seed], run_id: str, settings: Settings) -> int:
+    """Store the seeds not seen before, with their language and fingerprint; return how many were new."""
+    from extractors.fingerprint import fingerprint  # imported on use: see engine.analysis
+    from extractors.language import detect_language
+    analysed = [(s, detect_language(s.text, settings.language_sample_chars), fingerprint(s.text)) for s in seeds]
+    return warehouse.store_seeds(analysed, run_id)
+
+
+def _invalid(line: UrlLine) -> Page:
+    return Page(FetchResult(url=line.text, attempted_at=datetime.now(timezone.utc), outcome=Outcome.INVALID_URL,
+                            error=f"line {line.line_number}: not an http(s) URL"))
+
+
+def plan_url_file(warehouse: Warehouse, lines: list[UrlLine], refetch: bool, report: RunReport) -> list[str]:
+    """The distinct URLs of a URL file to fetch (stored ones only with ``refetch``); lines that are
+    not URLs are recorded as ``invalid_url`` attempts, so that no line is dropped silently."""
+    invalid = [_invalid(line) for line in lines if line.url is None]
+    urls = list(dict.fromkeys(line.url for line in lines if line.url is not None))
+    if not refetch:
+        stored = warehouse.stored_urls(urls)
+        urls = [url for url in urls if url not in stored]
+    report.urls_planned = len(urls) + len(invalid)
+    if invalid:
+        report.counts.add(warehouse.commit_batch(invalid, report.run_id))
+    return urls
+
+
+class KnownUrls(Protocol):
+    """What is known of URLs before they are fetched: the warehouse, or a shard's input."""
+
+    def validators_for(self, urls: list[str]) -> dict[str, Validators]: ...
+
+    def citation_dates(self, urls: list[str]) -> dict[str, date]: ...
+
+
+def fetch_batches(urls: list[str], batch_size: int, known: KnownUrls | None = None) -> Iterator[FetchBatch]:
+    """``urls`` interleaved by host (pacing one host idles no thread), in batches, each with the
+    validators and citation dates ``known`` holds for its URLs (read as the batch is taken)."""
+    urls = interleave_by_host(urls)
+    for start in range(0, len(urls), batch_size):
+        batch = urls[start : start + batch_size]
+        if known is None:
+            yield FetchBatch(batch)
+        else:
+            yield FetchBatch(batch, known.validators_for(batch), known.citation_dates(batch))
+
+
+def fetch_urls(warehouse: Warehouse, urls: list[str], report: RunReport, settings: Settings) -> None:
+    """Fetch, analyse and commit ``urls`` batch by batch, the next batch fetched while one commits."""
+    archive = WarcArchive(settings.archive_dir, settings.warc_max_bytes)
+    fetcher = Fetcher(settings, archive=archive)
+    try:
+        with BatchProcessor(fetcher, settings) as processor, ProgressReport("fetching", len(urls)) as progress:
+            sink = WarehouseSink(warehouse, report, progress, archive, settings.publish_interval)
+            run_pipelined(fetch_batches(urls, settings.batch_size, warehouse), processor, sink)
+    finally:
+        fetcher.close()
+        archive.close()
+
+
+def nightly(warehouse: Warehouse, report: RunReport, seeds: list[Seed], settings: Settings) -> None:
+    """Ingest the seeds, then fetch every URL they cite."""
+    report.seeds_seen = len(seeds)
+    report.new_seeds = ingest_seeds(warehouse, seeds, report.run_id, settings)
+    urls = warehouse.cited_urls()
+    report.urls_planned = len(urls)
+    fetch_urls(warehouse, urls, report, settings)
+
+
+def backfill(warehouse: Warehouse, report: RunReport, lines: list[UrlLine], refetch: bool,
+             settings: Settings) -> None:
+    """Fetch the URLs of a URL file (already-stored ones only with ``refetch``)."""
+    fetch_urls(warehouse, plan_url_file(warehouse, lines, refetch, report), report, settings)

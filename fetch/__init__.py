@@ -1,0 +1,4 @@
+"""The HTTP client: every attempt for a URL ends as a FetchResult, never an exception."""
+from fetch.client import Fetcher
+
+__all__ = ["Fetcher"]

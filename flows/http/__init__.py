@@ -1,4 +1,0 @@
-"""The HTTP client: every attempt for a URL ends as a FetchResult, never an exception."""
-from flows.http.client import Fetcher
-
-__all__ = ["Fetcher"]

@@ -1,0 +1,91 @@
+-- The views analysts query: their one definition, re-created after every migration
+-- (warehouse.db.connect). Names and columns are a contract: add columns at the end, never rename
+-- or drop one. Migrations change tables only.
+
+CREATE OR REPLACE VIEW seeds AS
+SELECT seed_id, source_path, title, text, language, language_score, ingested_at, content_sha256,
+       language_method, langdetect_language, langdetect_score, langid_language, langid_score, declared_language,
+       coalesce(published_at, CAST(timezone('UTC', ingested_at) AS DATE)) AS published_at,
+       CASE WHEN published_at IS NULL THEN 'ingested_at' ELSE 'text' END AS published_at_source
+FROM seed_docs;
+
+CREATE OR REPLACE VIEW citations AS
+SELECT seed_id, url_as_cited, url, position
+FROM citation_links;
+
+CREATE OR REPLACE VIEW fetches AS
+SELECT fetch_id, url, attempted_at, outcome, http_status, final_url, bytes, elapsed_ms, error, via, run_id,
+       content_type, redirects, etag, last_modified,
+       warc_file, warc_offset, payload_digest, snapshot_at, archive_url
+FROM fetch_log;
+
+CREATE OR REPLACE VIEW duplicates AS
+SELECT doc_id, duplicate_of, kind, similarity, containment, detected_at, run_id,
+       CAST(NULL AS VARCHAR) AS evidence
+FROM duplicate_pairs
+UNION ALL
+SELECT doc_id, duplicate_of, 'cross_lingual' AS kind, score AS similarity, containment, detected_at, run_id,
+       evidence
+FROM cross_lingual_pairs;
+
+CREATE OR REPLACE VIEW articles AS
+WITH best_pair AS (
+    SELECT doc_id, duplicate_of, kind, similarity, containment
+    FROM duplicate_pairs
+    QUALIFY row_number() OVER (
+        PARTITION BY doc_id ORDER BY (kind = 'exact') DESC, greatest(similarity, containment) DESC, duplicate_of) = 1
+), best_cross AS (
+    SELECT doc_id, duplicate_of, score
+    FROM cross_lingual_pairs
+    QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY score DESC, duplicate_of) = 1
+), cluster_sizes AS (
+    SELECT cluster_id, count(*) AS cluster_size FROM doc_clusters GROUP BY cluster_id
+)
+SELECT d.doc_id, d.url, d.final_url, d.host, d.fetched_at, d.via, d.title, d.author, d.published_at,
+       d.text, d.word_count, d.language, d.language_score, d.content_sha256,
+       b.duplicate_of, b.kind AS duplicate_kind, b.similarity, b.containment,
+       d.sitename, d.language_method, d.extractor, d.fetch_id, d.run_id,
+       d.langdetect_language, d.langdetect_score, d.langid_language, d.langid_score, d.declared_language,
+       c.cluster_id, coalesce(s.cluster_size, 1) AS cluster_size,
+       x.duplicate_of AS cross_lingual_of, x.score AS cross_lingual_score,
+       f.snapshot_at, f.archive_url, f.warc_file, f.warc_offset, f.payload_digest
+FROM documents d
+LEFT JOIN best_pair b USING (doc_id)
+LEFT JOIN best_cross x USING (doc_id)
+LEFT JOIN doc_clusters c USING (doc_id)
+LEFT JOIN cluster_sizes s USING (cluster_id)
+LEFT JOIN fetch_log f ON f.fetch_id = d.fetch_id;
+
+CREATE OR REPLACE VIEW runs AS
+SELECT run_id, flow, started_at, finished_at, status, urls_planned, fetched_ok, failed, new_articles,
+       duplicates, new_seeds, outcomes, languages, error
+FROM run_log;
+
+-- one row per group of exact/near duplicates (2+ members), or per document with cross-lingual candidates
+CREATE OR REPLACE VIEW duplicate_clusters AS
+WITH members AS (
+    SELECT c.cluster_id, c.doc_id, f.kind, f.first_seen, coalesce(d.language, s.language) AS language, d.host
+    FROM doc_clusters c
+    JOIN fingerprints f USING (doc_id)
+    LEFT JOIN documents d USING (doc_id)
+    LEFT JOIN seed_docs s ON s.seed_id = c.doc_id
+), crossing AS (
+    SELECT m.cluster_id, count(DISTINCT x.other) AS cross_lingual_candidates
+    FROM (SELECT doc_id, duplicate_of AS other FROM cross_lingual_pairs
+          UNION ALL SELECT duplicate_of, doc_id FROM cross_lingual_pairs) x
+    JOIN doc_clusters m ON m.doc_id = x.doc_id
+    GROUP BY m.cluster_id
+)
+SELECT g.cluster_id, g.size, g.seeds, g.articles, g.cluster_id AS representative, g.members, g.languages,
+       g.hosts, g.first_seen, g.last_seen, coalesce(x.cross_lingual_candidates, 0) AS cross_lingual_candidates
+FROM (
+    SELECT cluster_id, count(*) AS size, count(*) FILTER (WHERE kind = 'seed') AS seeds,
+           count(*) FILTER (WHERE kind = 'article') AS articles,
+           list(doc_id ORDER BY kind <> 'seed', first_seen, doc_id) AS members,
+           list(DISTINCT language ORDER BY language) FILTER (WHERE language IS NOT NULL) AS languages,
+           count(DISTINCT host) AS hosts, min(first_seen) AS first_seen, max(first_seen) AS last_seen
+    FROM members
+    GROUP BY cluster_id
+) g
+LEFT JOIN crossing x USING (cluster_id)
+WHERE g.size > 1 OR x.cross_lingual_candidates > 0;
