@@ -35,7 +35,7 @@ def bundled_seeds_dir() -> Path:
 class Settings:
     db_path: Path = Path("mediamon.duckdb")
     seeds_dir: Path = dataclasses.field(default_factory=bundled_seeds_dir)
-    archive_dir: Path = Path("archive")
+    archive_dir: Path | None = None  # None: beside the database (archive_path)
     user_agent: str = DEFAULT_USER_AGENT
     per_host_concurrency: int = 2
     per_host_delay: float = 1.0
@@ -63,6 +63,15 @@ class Settings:
     shard_storage: str = "shards"  # sharded backfill: shared folder or fsspec URL the workers write to
     shard_heartbeat_timeout: float = 90.0  # a running shard silent this long is presumed dead, and re-submitted
     shard_attempts: int = 3  # submissions of one shard before the sharded backfill gives up on it
+
+    @property
+    def archive_path(self) -> Path:
+        """Where raw responses are archived: ``MEDIAMON_ARCHIVE_DIR``, else ``<database name>.archive``
+        beside the database, so that each database keeps its own archive wherever it is run from."""
+        if self.archive_dir is not None:
+            return self.archive_dir
+        name = self.db_path.name.removesuffix(".duckdb")
+        return self.db_path.with_name(f"{name}.archive")
 
     def replace(self, **changes: object) -> "Settings":
         """A copy with the given fields changed; ``None`` values are ignored (unset CLI flags)."""

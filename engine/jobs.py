@@ -111,7 +111,7 @@ def fetch_batches(urls: list[str], batch_size: int, known: KnownUrls | None = No
 
 def fetch_urls(warehouse: Warehouse, urls: list[str], report: RunReport, settings: Settings) -> None:
     """Fetch, analyse and commit ``urls`` batch by batch, the next batch fetched while one commits."""
-    archive = WarcArchive(settings.archive_dir, settings.warc_max_bytes)
+    archive = WarcArchive(settings.archive_path, settings.warc_max_bytes)
     fetcher = Fetcher(settings, archive=archive)
     try:
         with BatchProcessor(fetcher, settings) as processor, ProgressReport("fetching", len(urls)) as progress:

@@ -60,7 +60,7 @@ def reprocess_archive(warehouse: Warehouse, settings: Settings, report: RunRepor
     problems: list[WarcDamaged] = []
     planned = warehouse.archived_pages(since)
     report.urls_planned = len(planned)
-    with ArchiveReader(settings.archive_dir) as reader, AnalysisPool.for_settings(settings) as pool, \
+    with ArchiveReader(settings.archive_path) as reader, AnalysisPool.for_settings(settings) as pool, \
             ProgressReport("reprocessing", len(planned)) as progress:
         batches = _archived_batches(planned, reader, settings.batch_size, problems)
         run_pipelined(batches, Analyser(pool), WarehouseSink(warehouse, report, progress))

@@ -143,7 +143,7 @@ def drive(warehouse: Warehouse, report: RunReport, plan: ShardPlan, storage: Sha
             for run_id, submission in list(pending.items()):
                 state = runs[run_id].state.type.value if run_id in runs and runs[run_id].state else "SCHEDULED"
                 ended = state in _DONE or state in _DEAD or run_id in silent
-                if ended and land_completed(warehouse, storage, settings.archive_dir, submission.shard, report):
+                if ended and land_completed(warehouse, storage, settings.archive_path, submission.shard, report):
                     del pending[run_id]  # a crash after the manifest was written still leaves a complete shard
                     continue
                 if ended:

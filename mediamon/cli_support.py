@@ -71,7 +71,7 @@ class _ExpectedFailure(logging.Filter):
 
 def check_archive(settings) -> None:
     """The raw archive's folder exists (or is created) and is writable, before any fetch."""
-    folder = settings.archive_dir
+    folder = settings.archive_path
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
