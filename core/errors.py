@@ -47,3 +47,13 @@ class ArchiveUnavailable(MediamonError):
 
 class ShardsIncomplete(MediamonError):
     """Some shards could not be completed in their attempts (exit 1); landed shards are kept."""
+
+
+class Interrupted(MediamonError):
+    """Ctrl-C or SIGTERM: the run stopped early; what was fetched before is stored (exit 130)."""
+
+    exit_code = 130
+
+
+class PrefectUnavailable(MediamonError):
+    """Prefect's server could not be started or reached (exit 1)."""

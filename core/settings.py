@@ -55,6 +55,8 @@ class Settings:
     language_sample_chars: int = 1500
     publish_interval: float = 300.0
     cpu_workers: int = 0  # processes for extraction; 0: one per core
+    progress_interval: float = 30.0  # seconds between progress lines when not on a terminal
+    prefect_start_timeout: float = 300.0  # seconds Prefect's local server may take to start
     db_memory_limit: str = "128MB"  # DuckDB's memory cap in the writer (it spills to disk beyond)
     max_attempts: int = 3
     backoff_base: float = 1.0
@@ -174,6 +176,8 @@ _ENV = {
     "MEDIAMON_LANGUAGE_SAMPLE_CHARS": ("language_sample_chars", _positive_int),
     "MEDIAMON_PUBLISH_INTERVAL": ("publish_interval", _non_negative_float),
     "MEDIAMON_CPU_WORKERS": ("cpu_workers", _positive_int),
+    "MEDIAMON_PROGRESS_INTERVAL": ("progress_interval", _positive_float),
+    "MEDIAMON_PREFECT_START_TIMEOUT": ("prefect_start_timeout", _positive_float),
     "MEDIAMON_DB_MEMORY_LIMIT": ("db_memory_limit", _memory_size),
     "MEDIAMON_MAX_ATTEMPTS": ("max_attempts", _positive_int),
     "MEDIAMON_BACKOFF_BASE": ("backoff_base", _non_negative_float),

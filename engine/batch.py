@@ -14,10 +14,10 @@ import multiprocessing
 import multiprocessing.forkserver
 import os
 import threading
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from core.records import FetchResult, Outcome, Page, Validators
 from core.settings import Settings
@@ -51,8 +51,13 @@ def _page(fetch: FetchResult, analysis: "Analysis | None") -> Page:
 
 def _warm_worker() -> None:
     """Load the extractors' models in a worker process before its first page (a no-op when the
-    fork server preloaded them, as it does)."""
+    fork server preloaded them, as it does); signals are the parent's to handle."""
+    import signal
+
     from engine.analysis import warm_up
+    from engine.interrupt import die_with_parent, leave_signals_to_the_run
+    leave_signals_to_the_run()
+    die_with_parent(signal.SIGKILL)  # no worker outlives its fork server (which ends with the run)
     warm_up()
 
 
@@ -170,8 +175,11 @@ class BatchProcessor:
     """The fetch stage: a batch of URLs fetched by a thread pool, each page analysed on the pool."""
 
     def __init__(self, fetcher: Fetcher, settings: Settings, cpu_workers: int | None = None,
-                 pool: AnalysisPool | None = None) -> None:
+                 pool: AnalysisPool | None = None, stop: threading.Event | None = None,
+                 on_url_done: Callable[[], None] | None = None) -> None:
         self.fetcher, self.settings = fetcher, settings
+        self.stop = stop or threading.Event()
+        self.on_url_done = on_url_done  # called once per URL fetched (progress)
         self.pool = pool or AnalysisPool.for_settings(settings, cpu_workers)
         self._owns_pool = pool is None
         self._threads = ThreadPoolExecutor(max_workers=settings.fetch_workers, thread_name_prefix="fetch")
@@ -192,8 +200,16 @@ class BatchProcessor:
 
     def _fetch_and_hand_over(self, url: str, validators: Validators | None, cited_at: date | None):
         """Fetch ``url`` and hand each page to the workers; the attempts are kept without their bodies
-        (the pool holds a page's body until it is analysed, the archive has the bytes)."""
+        (the pool holds a page's body until it is analysed, the archive has the bytes). Once the run
+        is stopping, a URL is not fetched, and a fetch that ends after the stop is not kept: the
+        URL stays unfetched for the next run."""
+        if self.stop.is_set():
+            return []
         attempts = self.fetcher.fetch(url, validators, cited_at)
+        if self.stop.is_set():
+            return []
+        if self.on_url_done is not None:
+            self.on_url_done()
         return [(replace(fetch, body=None), self.pool.submit(fetch)) for fetch in attempts]
 
     def process(self, urls: list[str], validators: dict[str, Validators],
@@ -204,7 +220,18 @@ class BatchProcessor:
             self.start_workers()  # URLs never fetched: pages to analyse are coming
         fetched = [self._threads.submit(self._fetch_and_hand_over, url, validators.get(url), cited_at.get(url))
                    for url in urls]
+        self._wait(fetched)
         return [_resolved(fetch, analysis) for future in fetched for fetch, analysis in future.result()]
+
+    def _wait(self, fetched: list[Future]) -> None:
+        """Wait for the batch's fetches; when the run is asked to stop, cut the ones in flight."""
+        pending = set(fetched)
+        while pending:
+            _, pending = wait(pending, timeout=0.2)
+            if pending and self.stop.is_set():
+                self.fetcher.abort()
+                wait(pending)
+                return
 
     def __call__(self, batch: FetchBatch) -> list[Page]:
         return self.process(batch.urls, batch.validators, batch.cited_at)

@@ -12,9 +12,11 @@ from typing import Callable, Iterator, Protocol
 
 from archive.writer import WarcArchive
 from core.records import FetchResult, Outcome, Page, Seed, Validators
+from core.errors import Interrupted
 from core.settings import Settings
 from engine.batch import BatchProcessor, FetchBatch
 from engine.inputs import UrlLine
+from engine.interrupt import stop_on_signals
 from engine.progress import ProgressReport
 from engine.report import RunReport
 from engine.runner import run_pipelined
@@ -41,24 +43,34 @@ def open_warehouse(settings: Settings) -> Warehouse:
 
 
 def run_recorded(flow_name: str, settings: Settings, work: Callable[[Warehouse, RunReport], None]) -> RunReport:
-    """Open the warehouse, record the run, do ``work(warehouse, report)``, record how it ended, publish."""
+    """Open the warehouse, record the run, do ``work(warehouse, report)``, record how it ended, publish.
+
+    Ctrl-C or SIGTERM during the work stops it gracefully (engine.interrupt): what was fetched is
+    committed, the run is recorded ``interrupted`` with its counts, and ``Interrupted`` is raised."""
     started = time.monotonic()
     with open_warehouse(settings) as warehouse:
         report = RunReport(run_id=warehouse.start_run(flow_name), flow=flow_name, db_path=str(settings.db_path))
         error = None
         try:
-            work(warehouse, report)
-            report.status = "completed"
+            with stop_on_signals(report.stop):
+                work(warehouse, report)
+            report.status = "interrupted" if report.stop.is_set() else "completed"
         except BaseException as exc:
             report.status, error = "failed", f"{type(exc).__name__}: {exc}"[:1000]
             raise
         finally:
             warehouse.finish_run(report.run_id, report.status, urls_planned=report.urls_planned,
                                  counts=report.counts, new_seeds=report.new_seeds, error=error)
-            warehouse.publish()
+            # an interrupted run leaves the full-text index to the next run: it must end within seconds
+            warehouse.publish(full_text=report.status != "interrupted")
     report.seconds = time.monotonic() - started
     log.info("run %s %s: %d URLs, %d new articles", report.run_id, report.status, report.urls_planned,
              report.counts.new_articles)
+    if report.status == "interrupted":
+        counts = report.counts
+        raise Interrupted(f"interrupted: {counts.urls_fetched + counts.urls_failed} of {report.urls_planned} "
+                          f"planned URLs done and stored, {counts.new_articles} new articles; "
+                          f"run the same command again to continue")
     return report
 
 
@@ -114,9 +126,10 @@ def fetch_urls(warehouse: Warehouse, urls: list[str], report: RunReport, setting
     archive = WarcArchive(settings.archive_path, settings.warc_max_bytes)
     fetcher = Fetcher(settings, archive=archive)
     try:
-        with BatchProcessor(fetcher, settings) as processor, ProgressReport("fetching", len(urls)) as progress:
-            sink = WarehouseSink(warehouse, report, progress, archive, settings.publish_interval)
-            run_pipelined(fetch_batches(urls, settings.batch_size, warehouse), processor, sink)
+        with ProgressReport("fetching", len(urls), interval=settings.progress_interval) as progress, \
+                BatchProcessor(fetcher, settings, stop=report.stop, on_url_done=progress.advance) as processor:
+            sink = WarehouseSink(warehouse, report, archive=archive, publish_interval=settings.publish_interval)
+            run_pipelined(fetch_batches(urls, settings.batch_size, warehouse), processor, sink, report.stop)
     finally:
         fetcher.close()
         archive.close()

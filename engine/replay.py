@@ -61,9 +61,9 @@ def reprocess_archive(warehouse: Warehouse, settings: Settings, report: RunRepor
     planned = warehouse.archived_pages(since)
     report.urls_planned = len(planned)
     with ArchiveReader(settings.archive_path) as reader, AnalysisPool.for_settings(settings) as pool, \
-            ProgressReport("reprocessing", len(planned)) as progress:
+            ProgressReport("reprocessing", len(planned), "pages", settings.progress_interval) as progress:
         batches = _archived_batches(planned, reader, settings.batch_size, problems)
-        run_pipelined(batches, Analyser(pool), WarehouseSink(warehouse, report, progress))
+        run_pipelined(batches, Analyser(pool), WarehouseSink(warehouse, report, progress), report.stop)
     if problems:
         raise unreadable(problems, "every other archived page was reprocessed")
 
@@ -102,8 +102,9 @@ def ingest_warc_files(warehouse: Warehouse, settings: Settings, report: RunRepor
     """Every response record of ``paths`` captured in [since, until], in batches, each file up to any damage."""
     problems: list[WarcDamaged] = []
     total = sum(path.stat().st_size for path in paths)
-    with AnalysisPool.for_settings(settings) as pool, ProgressReport("reading WARC bytes", total) as progress:
+    with AnalysisPool.for_settings(settings) as pool, \
+            ProgressReport("reading WARC files", total, "bytes", settings.progress_interval) as progress:
         batches = _warc_batches(paths, settings, since, until, report, progress, problems)
-        run_pipelined(batches, Analyser(pool), WarehouseSink(warehouse, report))
+        run_pipelined(batches, Analyser(pool), WarehouseSink(warehouse, report), report.stop)
     if problems:
         raise unreadable(problems, "every record before the damage was ingested")

@@ -1,6 +1,7 @@
 """The run report: what a run did, as the ``runs`` row, a Prefect artifact (flows.artifacts) and the console summary."""
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from warehouse.store import BatchCounts
@@ -19,6 +20,8 @@ class RunReport:
     seconds: float = 0.0
     shards: int = 0               # sharded backfill: shards landed
     landing_seconds: float = 0.0  # sharded backfill: wall of the commit step (copy WARCs, read, land)
+    # set by Ctrl-C or SIGTERM (engine.interrupt): the run takes no new work and ends ``interrupted``
+    stop: threading.Event = field(default_factory=threading.Event, repr=False, compare=False)
 
     def rows(self) -> list[dict[str, str]]:
         """(what, count) rows: the same figures the console summary and the artifact show."""

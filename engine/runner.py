@@ -8,6 +8,7 @@ database connection, are never used from two threads at once. At most two batche
 """
 from __future__ import annotations
 
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable, Iterable, TypeVar
 
@@ -16,9 +17,12 @@ Result = TypeVar("Result")
 
 
 def run_pipelined(batches: Iterable[Batch], produce: Callable[[Batch], Result],
-                  consume: Callable[[Batch, Result], None]) -> int:
+                  consume: Callable[[Batch, Result], None], stop: threading.Event | None = None) -> int:
     """``consume(batch, produce(batch))`` for every batch in order, producing batch n+1 (in a
     thread) while batch n is consumed (here). Returns how many batches were consumed.
+
+    Once ``stop`` is set no further batch is taken: the batch in flight is still consumed (the stage
+    ends it early: see ``engine.interrupt``).
 
     The source is read here, between the two: ``batches`` may be a generator that queries the same
     database the sink writes. If ``produce`` or ``consume`` raises, the batch in flight is waited
@@ -29,6 +33,8 @@ def run_pipelined(batches: Iterable[Batch], produce: Callable[[Batch], Result],
         pending: tuple[Batch, Future] | None = None
         try:
             for batch in batches:
+                if stop is not None and stop.is_set():
+                    break
                 following = (batch, producer.submit(produce, batch))
                 if pending is not None:
                     consume(pending[0], pending[1].result())

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import random
-import time
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Callable
@@ -57,7 +57,7 @@ class Fetcher:
     """Fetches URLs politely and within bounds. Thread-safe: one Fetcher serves a pool of threads."""
 
     def __init__(self, settings: Settings, pacer: HostPacer | None = None, *,
-                 sleep: Callable[[float], None] = time.sleep, rng: random.Random | None = None,
+                 sleep: Callable[[float], None] | None = None, rng: random.Random | None = None,
                  archive: ExchangeRecorder | None = None) -> None:
         self.settings = settings
         self.archive = archive
@@ -68,7 +68,8 @@ class Fetcher:
                                  rng or random.Random())
         self.robots = RobotsCache(self._fetch_robots)
         self.agent = agent_token(settings.user_agent)
-        self._sleep = sleep
+        self._aborted = threading.Event()
+        self._sleep = sleep or self._aborted.wait  # a retry's pause ends at once when the run stops
         self._page = _Purpose(BodyRules(settings.max_bytes), settings.max_redirects, obeys_robots=True)
         self._robots_txt = _Purpose(BodyRules(min(ROBOTS_MAX_BYTES, settings.max_bytes), truncate=True, any_type=True),
                                     min(ROBOTS_MAX_REDIRECTS, settings.max_redirects), obeys_robots=False)
@@ -93,6 +94,13 @@ class Fetcher:
             "Accept-Encoding": "gzip, deflate",
         })
         return session
+
+    def abort(self) -> None:
+        """Stop now: requests in flight are cut, pacing and retry pauses end (the run is stopping;
+        what these fetches return is not kept)."""
+        self._aborted.set()
+        self.pacer.woken.set()
+        self.watchdog.expire_all()
 
     def close(self) -> None:
         """Close the connections; what was archived is flushed (the archive itself stays open: its owner closes it)."""

@@ -128,6 +128,14 @@ class Watchdog:
             for clock in due:
                 clock.expire()
 
+    def expire_all(self) -> None:
+        """Cut every response in flight now (the run is stopping)."""
+        with self._wake:
+            due = [entry[2] for entry in self._heap]
+            self._heap.clear()
+        for clock in due:
+            clock.expire()
+
     def close(self) -> None:
         with self._wake:
             self._closed = True

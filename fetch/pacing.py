@@ -36,6 +36,7 @@ class HostPacer:
     def __init__(self, concurrency: int, delay: float) -> None:
         self._concurrency = concurrency
         self._delay = delay
+        self.woken = threading.Event()  # set: waits end at once (the run is stopping)
         self._lock = threading.Lock()
         self._slots: dict[str, threading.BoundedSemaphore] = {}
         self._next_start: dict[str, float] = defaultdict(float)
@@ -61,5 +62,5 @@ class HostPacer:
         with slot:
             wait = self._reserve_start(host, self._delay if delay is None else delay) - time.monotonic()
             if wait > 0:
-                time.sleep(wait)
+                self.woken.wait(wait)
             yield

@@ -9,8 +9,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from mediamon.cli_support import (check_archive, check_database, err, execute, fail, out, quiet_prefect,
-                                  settings_or_fail)
+from mediamon.cli_support import (check_archive, check_database, err, execute, fail, out, settings_or_fail,
+                                  start_prefect)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="mediamon: seed articles -> cited links -> fetch -> extract -> language -> dedupe -> DuckDB.")
@@ -33,7 +33,7 @@ def run(
         fail(str(exc), exc.exit_code)
     check_database(settings)
     check_archive(settings)
-    quiet_prefect()
+    start_prefect(settings)
     from flows.runs import nightly_run
 
     execute(lambda: nightly_run(seeds_dir=str(settings.seeds_dir), db_path=str(settings.db_path)))
@@ -122,10 +122,10 @@ def backfill(
     if new_urls and shards is None:
         from engine.batch import start_fork_server
         start_fork_server(settings)  # its models load while this process imports Prefect and starts the flow
-    quiet_prefect()
     if shards is not None:
         _backfill_sharded(urls, settings, refetch, shards, pool)
         return
+    start_prefect(settings)
     from flows.runs import backfill_urls
 
     execute(lambda: backfill_urls(urls_file=str(urls), db_path=str(settings.db_path), refetch=refetch))
@@ -136,7 +136,8 @@ def _backfill_sharded(urls: Path, settings, refetch: bool, shards: int, pool: st
     from prefect.settings import PREFECT_API_URL
 
     if not PREFECT_API_URL.value():
-        fail("--shards needs a Prefect server: set PREFECT_API_URL (README: running on a cluster)", 2)
+        fail("--shards needs a Prefect server: set PREFECT_API_URL (docs/operations.md: running on a cluster)", 2)
+    start_prefect(settings)
     from flows.sharded import backfill_sharded
 
     execute(lambda: backfill_sharded(urls_file=str(urls), shards=shards, pool=pool, db_path=str(settings.db_path),
@@ -146,7 +147,7 @@ def _backfill_sharded(urls: Path, settings, refetch: bool, shards: int, pool: st
 def _backfill_warc(paths: list[Path], db: Optional[Path], since: Optional[date], until: Optional[date]) -> None:
     settings = settings_or_fail(db_path=db)
     check_database(settings)
-    quiet_prefect()
+    start_prefect(settings)
     from flows.replay import backfill_warc
 
     execute(lambda: backfill_warc(warc_files=[str(p) for p in paths], db_path=str(settings.db_path),
@@ -166,7 +167,7 @@ def reprocess(
     if not settings.db_path.exists():
         fail(f"no database at {settings.db_path}: nothing to reprocess", 2)
     check_database(settings)
-    quiet_prefect()
+    start_prefect(settings)
     from flows.replay import reprocess as reprocess_flow
 
     execute(lambda: reprocess_flow(db_path=str(settings.db_path), since=first.isoformat() if first else None))

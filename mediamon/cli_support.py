@@ -13,7 +13,7 @@ from contextlib import nullcontext
 import typer
 from rich.console import Console
 
-from core.errors import SettingsError
+from core.errors import Interrupted, MediamonError, SettingsError
 from core.settings import load_settings
 
 err = Console(stderr=True)
@@ -24,10 +24,27 @@ if not out.is_terminal:  # piped or captured: do not squeeze tables into 80 colu
 
 
 def quiet_prefect() -> None:
-    """Prefect runs in its local ephemeral mode, with telemetry off and only warnings on the console."""
+    """Prefect with telemetry off and only warnings on the console (unless the environment says otherwise)."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+def start_prefect(settings) -> None:
+    """Prefect quiet and answering before the flow starts (mediamon.prefect_start), or one line.
+
+    On a terminal a status line says what is happening while the local server starts."""
+    quiet_prefect()
+    from mediamon.prefect_start import start_prefect as start
+
+    def say(message: str) -> None:
+        if err.is_terminal:
+            err.print(f"mediamon: {message}", markup=False, highlight=False)
+
+    try:
+        start(settings.prefect_start_timeout, say)
+    except MediamonError as exc:
+        fail(str(exc), exc.exit_code)
 
 
 def fail(message: str, code: int) -> None:
@@ -97,7 +114,8 @@ def without_heartbeats():
 
 
 def execute(flow_call) -> None:
-    from core.errors import MediamonError
+    import httpx
+
     from mediamon.summary import print_summary
 
     for name in ("prefect.flow_runs", "prefect.task_runs"):
@@ -110,8 +128,14 @@ def execute(flow_call) -> None:
     try:
         with without_heartbeats():
             report = flow_call()
+    except Interrupted as exc:  # not an error: the run stopped as asked, its work kept
+        err.print(f"mediamon: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(exc.exit_code)
     except MediamonError as exc:
         fail(str(exc), exc.exit_code)
+    except httpx.HTTPError as exc:  # the Prefect server went away during the run
+        fail(f"lost the Prefect server during the run ({type(exc).__name__}: {str(exc).strip()[:200]}); "
+             f"what was committed before is kept", 1)
     except KeyboardInterrupt:
         fail("interrupted; every batch committed before the interruption is kept", 130)
     print_summary(out, report)

@@ -20,7 +20,7 @@ def archived_pages(con: duckdb.DuckDBPyConnection, since: date | None) -> list[F
     """Each URL's latest archived page (ok or empty_extraction), fetched on or after ``since`` (UTC), as
     the fetch it was (``fetch_id`` set, so a replay writes no new fetches row; no body: see ``replay``)."""
     start = datetime.combine(since, time(0), timezone.utc) if since else None
-    rows = con.execute(sql("archived_pages"), {"since": start}).fetch_arrow_table().to_pylist()
+    rows = con.execute(sql("archived_pages"), {"since": start}).to_arrow_table().to_pylist()
     return [fetch_from_row({name: row[name] for name in FETCH_FIELDS}) for row in rows]
 
 

@@ -89,6 +89,9 @@ class ShardPacer:
         self._delay = delay
         self._own = HostPacer(concurrency, delay)
         self._split = {host: HostPacer(slots, 0.0) for host, slots in shares.items()}
+        self.woken = self._own.woken  # one event ends every wait (HostPacer.woken)
+        for pacer in self._split.values():
+            pacer.woken = self.woken
 
     @contextmanager
     def request(self, host: str, delay: float | None = None) -> Iterator[None]:
