@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import flows  # noqa: F401  (imported before Prefect, as a user's import is: its start-up defaults)
 from testkit.loopback import LoopbackServer, Reply
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,10 +23,8 @@ os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="mediamon-prefect-
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["DO_NOT_TRACK"] = "1"
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-# the in-process flows' ephemeral server takes 10-15 s to start here, more on a busy machine
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 # Dead links never reach the Internet Archive from a test: the fallback's tests turn it on against a
-# local stand-in (tests/flows/test_wayback.py).
+# local stand-in (tests/fetch/test_wayback.py).
 os.environ.setdefault("MEDIAMON_WAYBACK", "off")
 # Runs that name no archive folder (CLI subprocesses, the deployed worker) write their WARC files here,
 # not into the checkout.
