@@ -17,7 +17,7 @@ from core.transliteration import close_spellings
 # Cross-lingual candidates (``anchor_score``). Set on tests/data/dedupe/tuning and pairs and on the
 # shared corpus's 212 real pages (benchmarks/crosslingual_precision.py); checked on heldout.
 MIN_ALIGNED = 7         # strong shared anchors (``strong``) that both texts write in the same order
-MIN_SCORE = 0.3         # weight of the shared anchors in that order / the smaller text's anchor weight
+MIN_SCORE = 0.28        # weight of the shared anchors in that order / the smaller text's anchor weight
 KIND_WEIGHT = {"d": 2.0, "#": 1.5, "y": 0.75, "n": 1.0, "a": 1.0}  # date, number, year, name, acronym
 WEAK_SHARE = 0.25       # of its kind's weight, for a year, a small or round number, a loosely matched name
 SIGNIFICANT_DIGITS = 3  # a number with fewer (10, 45, 2500, 40000) turns up in unrelated texts
