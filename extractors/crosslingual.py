@@ -1,76 +1,58 @@
 """Text -> anchors that survive translation, and how strongly shared anchors say "the same text".
 
 Shingles never pair a text with its translation. What a translation keeps is its *anchors*:
-proper names (transliterated to ASCII with anyascii, then reduced to a phonetic consonant
-skeleton so that Orenburg, Оренбурга and Orenburq meet), acronyms, numbers and dates (day and
-month in English, Turkish, Azerbaijani, Russian or Ukrainian, or written in digits).
+proper names (transliterated to ASCII with anyascii, then keyed on a phonetic consonant skeleton
+so that Orenburg, Оренбурга and Orenburq meet: ``core.transliteration``), acronyms, numbers and
+dates (day and month in English, Turkish, Azerbaijani, Russian, Ukrainian or German, or written
+in digits), in the order the text first writes them.
 
 One shared anchor says little: articles on the same story share Karabakh, Azerbaijan and the
-OSCE. :func:`core.similarity.anchor_score` therefore weights each anchor by its kind and its rarity among stored
-documents, requires several distinct shared anchors, and divides by the smaller text's anchor
-weight, so that a pair scores high only when most of one text's anchors recur in the other.
-The result is a candidate with its evidence, never a certainty.
+OSCE; unrelated pages share small numbers and years; a loose skeleton pairs Calhoun with Kollegen.
+:func:`core.similarity.anchor_score` therefore counts only evidence chance rarely explains (dates,
+acronyms, numbers of three or more significant digits, names both sides spell alike), requires
+several such anchors in the same order on both sides, and weighs what they cover of the smaller
+text. The result is a candidate with its evidence, never a certainty.
 """
 from __future__ import annotations
 
-import math
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
-from anyascii import anyascii
-
 from core.records import Anchor
-from core.similarity import (EVIDENCE_SHOWN, KIND_WEIGHT, MIN_SCORE, MIN_SHARED, CrossLingualMatch,  # noqa: F401
+from core.similarity import (EVIDENCE_SHOWN, KIND_WEIGHT, MIN_ALIGNED, MIN_SCORE, CrossLingualMatch,  # noqa: F401
                              anchor_score, anchor_weight)
+from core.transliteration import TURKIC_LETTERS, skeleton, to_ascii
 
 
-_TURKIC_LETTERS = frozenset("ışğəİŞĞƏ")
-_TURKIC = str.maketrans({"ş": "sh", "Ş": "Sh", "ç": "ch", "Ç": "Ch", "c": "j", "C": "J", "ğ": "g", "Ğ": "G",
-                         "ı": "i", "İ": "I", "ə": "a", "Ə": "A", "x": "kh", "X": "Kh"})
 _TOKEN_RE = re.compile(r"[^\W\d_]+|\d+")
 _NUMERIC_DATE_RE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b|\b(\d{1,2})([./])(\d{1,2})\5(\d{4}|\d{2})\b")
 _THOUSANDS_RE = re.compile(r"\b\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+\b(?![.,]?\d)")
 _OPENERS = " \t\"'“”„«»‘’()[]-–—•*#"
-_SEQUENCES = (("shch", "S"), ("sch", "S"), ("dzh", "J"), ("tsh", "C"), ("tch", "C"), ("dj", "J"), ("zh", "J"),
-              ("ch", "C"), ("sh", "S"), ("kh", "K"), ("gh", "K"), ("ts", "s"), ("ph", "f"), ("ck", "K"))
-_SINGLE = str.maketrans({"k": "K", "q": "K", "g": "K", "h": "K", "j": "J", "w": "v", "x": "K",
-                         "a": None, "e": None, "i": None, "o": None, "u": None, "y": None, "'": None})
 _MONTHS = {  # ASCII forms (after transliteration) of month names, nominative and the usual cases
-    1: ("january", "jan", "ojak", "yanvar", "yanvarya", "sichen", "sichnya"),
-    2: ("february", "feb", "shubat", "fevral", "fevralya", "lyutiy", "lyutyi", "lyutogo"),
-    3: ("march", "mar", "mart", "marta", "berezen", "bereznya"),
-    4: ("april", "apr", "nisan", "aprel", "aprelya", "kviten", "kvitnya"),
-    5: ("may", "mayis", "maya", "mayin", "traven", "travnya"),
-    6: ("june", "jun", "haziran", "iyun", "iyunya", "cherven", "chervnya"),
-    7: ("july", "jul", "temmuz", "iyul", "iyulya", "lipen", "lipnya", "lypen", "lypnya"),
-    8: ("august", "aug", "agustos", "avgust", "avgusta", "avqust", "serpen", "serpnya"),
-    9: ("september", "sep", "sept", "eylul", "sentyabr", "sentyabrya", "veresen", "veresnya"),
-    10: ("october", "oct", "ekim", "oktyabr", "oktyabrya", "zhovten", "zhovtnya", "jovten", "jovtnya"),
-    11: ("november", "nov", "kasim", "noyabr", "noyabrya", "listopad", "listopada", "lystopad", "lystopada"),
-    12: ("december", "dec", "aralik", "dekabr", "dekabrya", "gruden", "grudnya", "hruden", "hrudnya"),
+    1: ("january", "jan", "ojak", "yanvar", "yanvarya", "yanvarin", "sichen", "sichnya", "januar"),
+    2: ("february", "feb", "shubat", "fevral", "fevralya", "fevralin", "lyutiy", "lyutyi", "lyutogo", "februar"),
+    3: ("march", "mar", "mart", "marta", "martin", "berezen", "bereznya", "marz"),
+    4: ("april", "apr", "nisan", "aprel", "aprelya", "aprelin", "kviten", "kvitnya"),
+    5: ("may", "mayis", "maya", "mayin", "traven", "travnya", "mai"),
+    6: ("june", "jun", "haziran", "iyun", "iyunya", "iyunun", "cherven", "chervnya", "juni"),
+    7: ("july", "jul", "temmuz", "iyul", "iyulya", "iyulun", "lipen", "lipnya", "lypen", "lypnya", "juli"),
+    8: ("august", "aug", "agustos", "avgust", "avgusta", "avqust", "avqustun", "serpen", "serpnya"),
+    9: ("september", "sep", "sept", "eylul", "sentyabr", "sentyabrya", "sentyabrin", "veresen", "veresnya"),
+    10: ("october", "oct", "ekim", "oktyabr", "oktyabrya", "oktyabrin", "zhovten", "zhovtnya", "jovten", "jovtnya",
+         "oktober"),
+    11: ("november", "nov", "kasim", "noyabr", "noyabrya", "noyabrin", "listopad", "listopada", "lystopad",
+         "lystopada"),
+    12: ("december", "dec", "aralik", "dekabr", "dekabrya", "dekabrin", "gruden", "grudnya", "hruden", "hrudnya",
+         "dezember"),
 }
+_WEEKDAYS = frozenset(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))  # capitalised
+# in English only: a translation writes them in lower case, so they are no names
 _MONTH_OF = {form: month for month, forms in _MONTHS.items() for form in forms}
 
 
 def _is_turkic(text: str) -> bool:
     """Turkish or Azerbaijani Latin orthography, where ``c`` sounds like English ``j``."""
-    return sum(text.count(ch) for ch in _TURKIC_LETTERS) >= 3
-
-
-@lru_cache(maxsize=65536)
-def to_ascii(word: str, turkic: bool) -> str:
-    return anyascii(word.translate(_TURKIC) if turkic else word)
-
-
-def skeleton(ascii_word: str) -> str:
-    """A consonant skeleton on which transliterations of one name agree (Khojaly, Hocalı, Ходжалы: KJl)."""
-    word = ascii_word.lower()
-    word = re.sub(r"c(?=[eiy])", "s", word).replace("c", "k")
-    for sequence, symbol in _SEQUENCES:
-        word = word.replace(sequence, symbol)
-    word = word.translate(_SINGLE)
-    return re.sub(r"(.)\1+", r"\1", word)
+    return sum(text.count(ch) for ch in TURKIC_LETTERS) >= 3
 
 
 def _sentence_initial(line: str, start: int) -> bool:
@@ -87,9 +69,9 @@ def _headline(line: str) -> bool:
     return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
-def _dates(text: str) -> tuple[list[Anchor], str]:
-    """Anchors for dates written in digits, and the text with them blanked out."""
-    found = []
+def _dates(text: str) -> tuple[list[tuple[int, Anchor]], str]:
+    """Anchors for dates written in digits, at their offsets, and the text with them blanked out."""
+    found: list[tuple[int, Anchor]] = []
 
     def blank(match: re.Match) -> str:
         if match.group(1):
@@ -98,9 +80,9 @@ def _dates(text: str) -> tuple[list[Anchor], str]:
             first, second, year = int(match.group(4)), int(match.group(6)), match.group(7)
             day, month = (second, first) if match.group(5) == "/" and second > 12 else (first, second)
         if 1 <= month <= 12 and 1 <= day <= 31:
-            found.append(Anchor(f"d:{month:02d}-{day:02d}", match.group(0)))
+            found.append((match.start(), Anchor(f"d:{month:02d}-{day:02d}", match.group(0))))
             if len(year) == 4:
-                found.append(Anchor(f"y:{year}", year))
+                found.append((match.start(), Anchor(f"y:{year}", year)))
         return " " * len(match.group(0))
 
     return found, _NUMERIC_DATE_RE.sub(blank, text)
@@ -117,37 +99,41 @@ def anchors(text: str) -> tuple[Anchor, ...]:
     """The distinct anchors of ``text`` in order of first appearance, each with its first spelling."""
     turkic = _is_turkic(text)
     found, text = _dates(text)
-    text = _THOUSANDS_RE.sub(lambda m: re.sub(r"\D", "", m.group(0)), text)
-    initial_keys: dict[str, str] = {}
+    text = _THOUSANDS_RE.sub(lambda m: re.sub(r"\D", "", m.group(0)).ljust(len(m.group(0))), text)
+    initial: list[tuple[int, Anchor]] = []
+    offset = 0
     for line in text.split("\n"):
-        if _headline(line):
-            continue
-        tokens = list(_TOKEN_RE.finditer(line))
-        for i, match in enumerate(tokens):
-            token = match.group(0)
-            if token.isdigit():
-                found.extend(_number_or_date(token, tokens, i, turkic))
-                continue
-            if not token[0].isupper() or _month_next_to_number(tokens, i, turkic):
-                continue
-            ascii_token = to_ascii(token, turkic)
-            if token.isupper() and len(token) >= 2:
-                if 3 <= len(ascii_token) <= 8:
-                    found.append(Anchor("a:" + re.sub(r"Y(?=[AEIOU])|(?<=I)E", "", ascii_token.upper()), token))
-                continue
-            key = _name_key(ascii_token)
-            if key is None:
-                continue
-            if _sentence_initial(line, match.start()):
-                initial_keys.setdefault(key, token)
-            else:
-                found.append(Anchor(key, token))
-    named = {a.key for a in found}
-    found.extend(Anchor(k, t) for k, t in initial_keys.items() if k in named)  # a name seen mid-sentence too
+        if not _headline(line):
+            _line_anchors(line, offset, turkic, found, initial)
+        offset += len(line) + 1
+    named = {anchor.key for _, anchor in found}
+    found += [(at, anchor) for at, anchor in initial if anchor.key in named]  # a name seen mid-sentence too
     first: dict[str, Anchor] = {}
-    for anchor in found:
+    for _, anchor in sorted(found, key=lambda item: item[0]):
         first.setdefault(anchor.key, anchor)
     return tuple(first.values())
+
+
+def _line_anchors(line: str, offset: int, turkic: bool, found: list[tuple[int, Anchor]],
+                  initial: list[tuple[int, Anchor]]) -> None:
+    """Add the anchors of one line, at their offsets in the text, to ``found`` (or to ``initial``: a
+    capitalised word that opens a sentence, a name only if the text also writes it mid-sentence)."""
+    tokens = list(_TOKEN_RE.finditer(line))
+    for i, match in enumerate(tokens):
+        token, at = match.group(0), offset + match.start()
+        if token.isdigit():
+            found.extend((at, anchor) for anchor in _number_or_date(token, tokens, i, turkic))
+            continue
+        if not token[0].isupper() or _month_next_to_number(tokens, i, turkic):
+            continue
+        ascii_token = to_ascii(token, turkic)
+        if token.isupper() and len(token) >= 2:
+            if 3 <= len(ascii_token) <= 8:
+                found.append((at, Anchor("a:" + re.sub(r"Y(?=[AEIOU])|(?<=I)E", "", ascii_token.upper()), token)))
+            continue
+        key = None if ascii_token.lower() in _WEEKDAYS else _name_key(ascii_token)
+        if key is not None:
+            (initial if _sentence_initial(line, match.start()) else found).append((at, Anchor(key, token)))
 
 
 @lru_cache(maxsize=65536)

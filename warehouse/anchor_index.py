@@ -2,9 +2,10 @@
 
 Each indexed document's anchors (extractors.crosslingual) are stored once (``anchor_sets``) with
 an inverted index (``anchor_postings``). A new document probes the index with its rarest anchors
-only, so an anchor every article on the story shares (Karabakh, Azerbaijan) never fans out;
-stored documents in another language that share two or more probes are scored on their whole
-anchor sets, weighted by how rare each anchor is among stored documents.
+that can be evidence (no year, no small number), so an anchor every article on the story shares
+(Karabakh, Azerbaijan) never fans out; stored documents in another language that share two or
+more probes are scored on their whole anchor sets (``core.similarity.anchor_score``), weighted by
+how rare each anchor is among stored documents.
 """
 from __future__ import annotations
 
@@ -15,12 +16,12 @@ import duckdb
 import pyarrow as pa
 
 from core.records import Anchor
-from core.similarity import CrossLingualMatch, anchor_score
+from core.similarity import CrossLingualMatch, anchor_score, weak_key
 from warehouse.db import run_staged
 
-PROBES = 10           # rarest anchors of a new document looked up in the index
+PROBES = 20           # rarest anchors of a new document looked up in the index (years, small numbers never)
 MIN_PROBE_HITS = 2    # probes a stored document must share to be scored
-CANDIDATES_KEPT = 3   # best cross-lingual candidates kept per document
+CANDIDATES_KEPT = 3   # best cross-lingual candidates kept per document (seeds first: analysts start there)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +55,9 @@ def _frequencies(con: duckdb.DuckDBPyConnection, keys: set[str]) -> tuple[Counte
 
 
 def _rarest(keys: set[str], frequency: Counter) -> list[str]:
-    """The ``PROBES`` keys with the lowest positive ``frequency``."""
-    return sorted((k for k in keys if frequency[k] > 0), key=lambda k: (frequency[k], k))[:PROBES]
+    """The ``PROBES`` keys with the lowest positive ``frequency`` among those that can be strong evidence
+    (``core.similarity.weak_key``: a year or a small number never is, so it never finds a candidate)."""
+    return sorted((k for k in keys if frequency[k] > 0 and not weak_key(k)), key=lambda k: (frequency[k], k))[:PROBES]
 
 
 def _comparable(a: str, b: str) -> bool:
@@ -86,10 +88,13 @@ def find_cross_lingual(con: duckdb.DuckDBPyConnection, docs: list[AnchoredDoc],
                                          "language": [d.language or "und" for d in docs]}),
     ) if stored_documents else []
     others: dict[str, tuple[Anchor, ...]] = {}
+    seeds: set[str] = set()
     candidates: dict[str, set[str]] = defaultdict(set)
-    for doc_id, other, other_keys, surfaces in stored_candidates:
+    for doc_id, other, other_keys, surfaces, is_seed in stored_candidates:
         others[other] = tuple(Anchor(k, s) for k, s in zip(other_keys, surfaces))
         candidates[doc_id].add(other)
+        if is_seed:
+            seeds.add(other)
     missing = {a.key for anchors in others.values() for a in anchors} - df.keys()
     if missing:
         df.update(_frequencies(con, missing)[0])
@@ -108,7 +113,7 @@ def find_cross_lingual(con: duckdb.DuckDBPyConnection, docs: list[AnchoredDoc],
             match = anchor_score(doc.anchors, others[other] if other in others else batch[other], df, documents)
             if match:
                 scored.append(CrossLingualPair(doc.doc_id, other, match))
-        scored.sort(key=lambda p: (-p.match.score, p.duplicate_of))
+        scored.sort(key=lambda p: (p.duplicate_of not in seeds, -p.match.score, p.duplicate_of))
         pairs.extend(scored[:CANDIDATES_KEPT])
         for key in {a.key for a in doc.anchors}:
             by_key[key][doc.language].append(doc.doc_id)
