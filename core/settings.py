@@ -57,6 +57,7 @@ class Settings:
     cpu_workers: int = 0  # processes for extraction; 0: one per core
     progress_interval: float = 30.0  # seconds between progress lines when not on a terminal
     prefect_start_timeout: float = 300.0  # seconds Prefect's local server may take to start
+    nightly_cron: str = "0 2 * * *"  # when `mediamon serve` runs the nightly pass (cron, UTC)
     db_memory_limit: str = "128MB"  # DuckDB's memory cap in the writer (it spills to disk beyond)
     max_attempts: int = 3
     backoff_base: float = 1.0
@@ -124,6 +125,14 @@ def _memory_size(raw: str) -> str:
     return raw.strip()
 
 
+def _cron(raw: str) -> str:
+    """A five-field cron expression (minute hour day month weekday), as Prefect schedules take."""
+    fields = raw.split()
+    if len(fields) != 5 or not all(re.fullmatch(r"[\d*/,\-A-Za-z]+", f) for f in fields):
+        raise ValueError("must be a cron expression of five fields, such as '0 2 * * *'")
+    return " ".join(fields)
+
+
 def _csv(raw: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in raw.split(",") if part.strip())
 
@@ -178,6 +187,7 @@ _ENV = {
     "MEDIAMON_CPU_WORKERS": ("cpu_workers", _positive_int),
     "MEDIAMON_PROGRESS_INTERVAL": ("progress_interval", _positive_float),
     "MEDIAMON_PREFECT_START_TIMEOUT": ("prefect_start_timeout", _positive_float),
+    "MEDIAMON_NIGHTLY_CRON": ("nightly_cron", _cron),
     "MEDIAMON_DB_MEMORY_LIMIT": ("db_memory_limit", _memory_size),
     "MEDIAMON_MAX_ATTEMPTS": ("max_attempts", _positive_int),
     "MEDIAMON_BACKOFF_BASE": ("backoff_base", _non_negative_float),

@@ -225,6 +225,48 @@ def search(
     print_search(out, query, rows)
 
 
+@app.command()
+def serve(
+    seeds: Annotated[Optional[Path], typer.Option("--seeds", help="seeds folder of the nightly run (default $MEDIAMON_SEEDS, else the bundled seeds)")] = None,
+    db: DbOption = None,
+) -> None:
+    """Serve the flows from this process: the nightly run on MEDIAMON_NIGHTLY_CRON, backfills and
+    reprocess on demand (`prefect deployment run`). Needs a Prefect server: PREFECT_API_URL, else one
+    is started here. Stop with Ctrl-C or SIGTERM."""
+    import os
+    from contextlib import nullcontext
+
+    from core.errors import MediamonError
+    from mediamon.cli_support import quiet_prefect
+    from mediamon.serve_server import prefect_server
+
+    settings = settings_or_fail(seeds_dir=seeds, db_path=db)
+    check_database(settings)
+    check_archive(settings)
+    quiet_prefect()
+
+    def say(message: str) -> None:
+        err.print(f"mediamon: {message}", markup=False, highlight=False, soft_wrap=True)
+
+    name = settings.db_path.name.removesuffix(".duckdb")
+    server = (nullcontext(os.environ["PREFECT_API_URL"]) if os.environ.get("PREFECT_API_URL") else
+              prefect_server(settings.db_path.with_name(f"{name}.prefect.log"), settings.prefect_start_timeout, say))
+    try:
+        with server as api_url:
+            from mediamon.prefect_start import check_server
+            from flows.serve import serve_flows
+
+            check_server(api_url)
+            say(f"serving the nightly run (cron {settings.nightly_cron!r}), backfill, backfill-warc and reprocess "
+                f"on {api_url}; Ctrl-C to stop")
+            serve_flows(settings)
+    except MediamonError as exc:
+        fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        pass
+    say("stopped serving")
+
+
 def main() -> None:
     try:
         app()

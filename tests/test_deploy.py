@@ -57,3 +57,18 @@ def test_nightly_deployment_on_a_server_and_a_worker(prefect_server, server, tmp
                               json={"artifacts": {"flow_run_id": {"any_": [run["id"]]}}}, timeout=10).json()
     assert {a["type"] for a in artifacts} == {"table", "markdown"}
     print(f"deploy, trigger and run on the worker: {time.monotonic() - started:.1f}s")
+
+
+def test_the_systemd_unit_serves_with_valid_settings():
+    """deploy/mediamon-serve.service runs `mediamon serve` with settings mediamon accepts, and stops it
+    with SIGTERM to mediamon alone (the run in progress then ends `interrupted`, its work kept)."""
+    from core.settings import ENVIRONMENT_VARIABLES, load_settings
+
+    lines = [line.strip() for line in (ROOT / "deploy" / "mediamon-serve.service").read_text().splitlines()
+             if line.strip() and not line.startswith("#")]
+    entries = [line.split("=", 1) for line in lines if "=" in line and not line.startswith("[")]
+    assert dict(entries)["ExecStart"].endswith("/mediamon serve")
+    assert dict(entries)["KillMode"] == "mixed" and dict(entries)["KillSignal"] == "SIGTERM"
+    environment = dict(value.split("=", 1) for key, value in entries if key == "Environment")
+    assert environment and set(environment) <= set(ENVIRONMENT_VARIABLES)
+    load_settings(environment)  # every value is valid

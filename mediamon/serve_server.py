@@ -1,0 +1,66 @@
+"""A Prefect server for `mediamon serve` when ``PREFECT_API_URL`` names none: started as a child,
+on 127.0.0.1, with its scheduler (which creates the nightly cron runs), and stopped with the command.
+
+Its log goes to ``<database name>.prefect.log`` beside the database. On Linux it is also told to stop
+if this process dies (``die_with_parent``).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+from core.errors import PrefectUnavailable
+from engine.interrupt import die_with_parent
+from mediamon.prefect_start import check_server
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(api_url: str) -> bool:
+    try:
+        check_server(api_url, timeout=2)
+        return True
+    except PrefectUnavailable:
+        return False
+
+
+@contextmanager
+def prefect_server(log_path: Path, timeout: float, say: Callable[[str], None]) -> Iterator[str]:
+    """A Prefect server for the block; yields its API URL (also set as PREFECT_API_URL here)."""
+    port = _free_port()
+    api_url = f"http://127.0.0.1:{port}/api"
+    say(f"starting a Prefect server on 127.0.0.1:{port} (log: {log_path})")
+    with open(log_path, "ab") as log:
+        server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                                   "--port", str(port)], stdout=log, stderr=subprocess.STDOUT,
+                                  start_new_session=True, preexec_fn=lambda: die_with_parent(signal.SIGTERM))
+    try:
+        deadline = time.monotonic() + timeout
+        while not _healthy(api_url):
+            if server.poll() is not None:
+                raise PrefectUnavailable(f"the Prefect server exited with status {server.returncode}: see {log_path}")
+            if time.monotonic() > deadline:
+                raise PrefectUnavailable(f"the Prefect server did not answer within {timeout:.0f} s: see {log_path}; "
+                                         f"raise MEDIAMON_PREFECT_START_TIMEOUT")
+            time.sleep(0.5)
+        os.environ["PREFECT_API_URL"] = api_url
+        yield api_url
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()

@@ -1,0 +1,47 @@
+"""`mediamon serve`: the flows served from one process; a nightly run triggered through Prefect's API
+runs there, stores its articles, and Ctrl-C/SIGTERM stops serving in one line."""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import duckdb
+import pytest
+
+from testkit.loopback import Reply, html_page
+from testkit.prefect_server import PREFECT, wait_for
+
+
+@pytest.mark.slow
+def test_a_served_nightly_run_stores_its_articles(prefect_server, server, tmp_path):
+    api, prefect_env, _ = prefect_server
+    page = server.route("/a", Reply(200, html_page("A page", ["Words of an article about the appeal. " * 20]),
+                                    {"Content-Type": "text/html"}))
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "s.txt").write_text(f"A seed that cites one page: {page}\n")
+    db = tmp_path / "m.duckdb"
+    env = {**os.environ, **prefect_env, "MEDIAMON_ALLOW_HOSTS": "127.0.0.1", "MEDIAMON_PER_HOST_DELAY": "0",
+           "MEDIAMON_ARCHIVE_DIR": str(tmp_path / "archive")}
+    served = subprocess.Popen([sys.executable, "-m", "mediamon.cli", "serve", "--seeds", str(seeds), "--db", str(db)],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              start_new_session=True, cwd=tmp_path)
+    try:
+        def registered():
+            if served.poll() is not None:
+                raise AssertionError(served.stderr.read())
+            found = subprocess.run([*PREFECT, "deployment", "ls"], env=env, capture_output=True, text=True)
+            return "mediamon-nightly/nightly" in found.stdout
+        wait_for(registered, 180, "the served deployments")
+        run = subprocess.run([*PREFECT, "deployment", "run", "mediamon-nightly/nightly", "--watch",
+                              "--watch-timeout", "300"], env=env, capture_output=True, text=True, timeout=360)
+        assert run.returncode == 0, run.stdout + run.stderr
+        with duckdb.connect(str(db), read_only=True) as con:
+            assert con.execute("SELECT url FROM articles").fetchall() == [(page,)]
+            assert con.execute("SELECT flow, status FROM runs").fetchall() == [("nightly", "completed")]
+    finally:
+        os.killpg(served.pid, signal.SIGTERM)
+        _, stderr = served.communicate(timeout=120)
+    assert served.returncode == 0, stderr
+    assert "Traceback" not in stderr
