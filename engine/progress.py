@@ -41,6 +41,7 @@ class ProgressReport:
         self._lock = threading.Lock()
         self._started = time.monotonic()
         self._next_line = self._started + interval
+        self._printed = -1  # ``done`` when the last line was printed
         self._bar = None
         if total and self._stream.isatty():
             self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), _Rate(),
@@ -56,7 +57,7 @@ class ProgressReport:
     def __exit__(self, *exc_info: object) -> None:
         if self._bar:
             self._bar.stop()
-        elif self.total and self.done:
+        elif self.total and self.done and self.done != self._printed:
             self._line()
 
     def advance(self, n: int = 1) -> None:
@@ -80,4 +81,5 @@ class ProgressReport:
                 f"{rate:.1f}/s{left}")
 
     def _line(self) -> None:
+        self._printed = self.done
         print(self.line(), file=self._stream, flush=True)
