@@ -80,3 +80,41 @@ def prefect_server(tmp_path_factory):
     from testkit.prefect_server import run_prefect_server
 
     yield from run_prefect_server(tmp_path_factory)
+
+
+@pytest.fixture
+def make_unwritable():
+    """``make_unwritable(path)``: a folder in which nothing can be created or replaced, or a file that
+    cannot be replaced. A folder is made read-only by chmod where that binds (not root); otherwise,
+    and for a file, by the immutable attribute (``chattr +i``: root, as in CI); where neither is
+    possible the test is skipped. Undone at teardown."""
+    import shutil
+    import subprocess
+
+    undo = []
+
+    def folder_is_writable(folder: Path) -> bool:
+        probe = folder / ".write-probe"
+        try:
+            probe.touch()
+        except OSError:
+            return False
+        probe.unlink()
+        return True
+
+    def make(path: Path) -> Path:
+        path = Path(path)
+        if path.is_dir():
+            mode = path.stat().st_mode
+            path.chmod(0o555)
+            undo.append(lambda: path.chmod(mode))
+            if not folder_is_writable(path):
+                return path
+        if shutil.which("chattr") and subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode == 0:
+            undo.append(lambda: subprocess.run(["chattr", "-i", str(path)], capture_output=True))
+            return path
+        pytest.skip(f"cannot make {path} unwritable here (chmod does not bind and chattr +i is refused)")
+
+    yield make
+    for step in reversed(undo):
+        step()

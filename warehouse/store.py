@@ -16,10 +16,10 @@ import pyarrow as pa
 from core.records import FetchResult, Fingerprint, Language, Outcome, Page, Seed, Validators
 from warehouse import fts
 from warehouse.archived import archived_pages, fill_seed_dates
-from warehouse.db import DatabaseUnavailable, connect, run_staged, sql, transaction
+from warehouse.db import check_writable, connect, run_staged, sql, transaction
 from warehouse.fetch_rows import fetch_log_table, fetch_row
 from warehouse.dedupe import DuplicatePair, IndexEntry, index_backlog, index_documents
-from warehouse.snapshot import bootstrap, publish, writer_path
+from warehouse.snapshot import bootstrap, publish, remove_partial_copies, writer_path
 
 
 def doc_id_for(url: str) -> str:
@@ -71,15 +71,21 @@ class Warehouse:
 
     @classmethod
     def open(cls, path: Path, near_threshold: float = 0.7, memory_limit: str | None = None) -> "Warehouse":
-        """Open the writer for the analyst database ``path`` (creating it on first use)."""
+        """Open the writer for the analyst database ``path`` (creating it on first use).
+
+        An existing file at ``path`` is checked first (``check_writable``): mediamon writes only a
+        database it created (or an empty one), of a schema it knows."""
         analyst = Path(path)
         working = writer_path(analyst)
-        if analyst.is_dir():
-            raise DatabaseUnavailable(f"database path is a directory: {analyst}")
-        if analyst.parent.exists():
-            bootstrap(working, analyst)
+        check_writable(analyst)
+        bootstrap(working, analyst)
         warehouse = cls(connect(working, memory_limit), near_threshold, working, analyst)
-        warehouse.con.execute(sql("mark_crashed_runs"))
+        try:
+            remove_partial_copies(analyst)
+            warehouse.con.execute(sql("mark_crashed_runs"))
+        except BaseException:
+            warehouse.close()
+            raise
         return warehouse
 
     def fill_pending(self, anchors_of, date_of) -> None:
