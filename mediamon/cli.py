@@ -9,12 +9,28 @@ from typing import Annotated, Optional
 
 import typer
 
+from core.errors import MediamonError
 from mediamon.cli_support import (check_archive, check_database, err, execute, fail, out, quiet_prefect,
                                   settings_or_fail)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="mediamon: seed articles -> cited links -> fetch -> extract -> language -> dedupe -> DuckDB.")
 DbOption = Annotated[Optional[Path], typer.Option("--db", help="DuckDB file (default $MEDIAMON_DB, else ./mediamon.duckdb)")]
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from core import __version__
+        out.print(f"mediamon {__version__}", markup=False, highlight=False)
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="print mediamon's version and exit")] = False,
+) -> None:
+    """mediamon: seed articles -> cited links -> fetch -> extract -> language -> dedupe -> DuckDB."""
 
 
 @app.command()
@@ -222,6 +238,30 @@ def search(
     with _snapshot(db) as con:
         rows = fts.search(con, query, limit)
     print_search(out, query, rows)
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def sql(
+    ctx: typer.Context,
+    db: DbOption = None,
+    command: Annotated[Optional[str], typer.Option(
+        "--command", "-c", show_default=False, help="run this SQL and exit (else an interactive shell; SQL on "
+        "standard input runs too)")] = None,
+) -> None:
+    """A DuckDB shell on the analyst database, read-only, with full-text search loaded.
+
+    Options after -- go to the duckdb shell (e.g. -- -csv, -- -json)."""
+    from mediamon.shell import run_shell, shell_arguments, shell_binary
+    from warehouse import fts
+
+    try:
+        binary, extension = shell_binary(), fts.extension_path()
+    except MediamonError as exc:
+        fail(str(exc), exc.exit_code)
+    with _snapshot(db):  # a database this mediamon can read, else one line
+        pass
+    settings = settings_or_fail(db_path=db)
+    raise typer.Exit(run_shell(shell_arguments(binary, settings.db_path, extension, command, list(ctx.args))))
 
 
 def main() -> None:
