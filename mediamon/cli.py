@@ -38,13 +38,15 @@ def run(
     seeds: Annotated[Optional[Path], typer.Option("--seeds", help="seeds folder (default $MEDIAMON_SEEDS, else the bundled seeds)")] = None,
     db: DbOption = None,
 ) -> None:
-    """One nightly pass: ingest the seeds, fetch every URL they cite, extract, dedupe, store."""
+    """One nightly pass: ingest the seeds, fetch every URL they cite, extract, dedupe, store.
+
+    A seed file that cannot be used (unreadable, not UTF-8 text, empty) is skipped with a warning."""
     from core.errors import InputError
-    from engine.inputs import read_seeds
+    from engine.inputs import read_seed_folder
 
     settings = settings_or_fail(seeds_dir=seeds, db_path=db)
     try:
-        read_seeds(settings.seeds_dir)
+        skipped = read_seed_folder(settings.seeds_dir).skipped
     except InputError as exc:
         fail(str(exc), exc.exit_code)
     check_database(settings)
@@ -52,7 +54,12 @@ def run(
     quiet_prefect()
     from flows.runs import nightly_run
 
-    execute(lambda: nightly_run(seeds_dir=str(settings.seeds_dir), db_path=str(settings.db_path)))
+    def nightly():
+        report = nightly_run(seeds_dir=str(settings.seeds_dir), db_path=str(settings.db_path))
+        report.seeds_skipped = len(skipped)  # the flow logged each one; the summary counts them
+        return report
+
+    execute(nightly)
 
 
 def _day(flag: str, value: Optional[str]) -> Optional[date]:

@@ -1,0 +1,52 @@
+"""Inputs as a user gives them: a URL file that is not one is refused in one line; a bad seed file is skipped,
+counted and named, and the other seeds run."""
+import random
+
+import duckdb
+import pytest
+
+from tests.test_cli import mediamon
+from tests.test_cli_database import one_line_error
+from testkit.loopback import Reply, html_page
+
+
+@pytest.mark.parametrize("content, fragment", [
+    (random.Random(3).randbytes(1 << 20), "is not"),
+    (b"https://a.example/1\n" + b"https://a.example/?q=" + b"x" * 9000 + b"\n", "line 2 is 9,021 bytes long"),
+    ("https://a.example/1\n".encode("utf-16"), "is UTF-16 text: save it as UTF-8"),
+], ids=["binary", "long-line", "utf-16"])
+def test_a_url_file_that_is_not_a_list_of_urls(tmp_path, content, fragment):
+    (tmp_path / "urls.txt").write_bytes(content)
+    line = one_line_error(mediamon("backfill", "--urls", "urls.txt", "--db", "m.duckdb", cwd=tmp_path), 2, fragment)
+    assert line.startswith("mediamon: error: URL file urls.txt ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["urls.txt"]   # nothing written
+
+
+def test_a_seeds_folder_without_a_usable_seed(tmp_path):
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "empty.txt").write_bytes(b"")
+    (tmp_path / "seeds" / "cp1251.txt").write_bytes("Заявление диаспоры".encode("cp1251"))
+    one_line_error(mediamon("run", "--seeds", "seeds", "--db", "m.duckdb", cwd=tmp_path), 2,
+                   "no usable seed file in seeds (cp1251.txt: not UTF-8 text (byte 0xc7 on line 1): save it as "
+                   "UTF-8; empty.txt: empty (no words))")
+
+
+@pytest.mark.slow
+def test_a_bad_seed_file_is_skipped_and_the_others_run(tmp_path, server):
+    page = server.route("/a", Reply(200, html_page("A page", ["Words of an article about the appeal. " * 20]),
+                                    {"Content-Type": "text/html"}))
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_bytes("\ufeffDiaspora groups respond to the election\n\nSee {}\n".format(page).encode())
+    (seeds / "b.txt").write_bytes("Karabağ seçimleri hakkında açıklama".encode("cp1254"))
+    (seeds / "c.txt").write_bytes(b"\n\n")
+    env = {"MEDIAMON_ALLOW_HOSTS": "127.0.0.1", "MEDIAMON_PER_HOST_DELAY": "0"}
+    result = mediamon("run", "--seeds", "seeds", "--db", "m.duckdb", cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "skipped seed seeds/b.txt: not UTF-8 text (byte 0xf0 on line 1)" in result.stderr
+    assert "skipped seed seeds/c.txt: empty (no words)" in result.stderr
+    assert "seed files skipped (see warnings)" in result.stdout
+    with duckdb.connect(str(tmp_path / "m.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT title FROM seeds").fetchall() == [("Diaspora groups respond to the election",)]
+        assert con.execute("SELECT url, outcome FROM fetches").fetchall() == [(page, "ok")]
