@@ -50,3 +50,15 @@ def test_a_bad_seed_file_is_skipped_and_the_others_run(tmp_path, server):
     with duckdb.connect(str(tmp_path / "m.duckdb"), read_only=True) as con:
         assert con.execute("SELECT title FROM seeds").fetchall() == [("Diaspora groups respond to the election",)]
         assert con.execute("SELECT url, outcome FROM fetches").fetchall() == [(page, "ok")]
+
+
+@pytest.mark.parametrize("name, value, rule", [
+    ("MEDIAMON_CONNECT_TIMEOUT", "1e400", "must be a number of seconds more than 0 and at most 3600"),
+    ("MEDIAMON_PER_HOST_DELAY", "nan", "must be a number of seconds from 0 to 3600"),
+    ("MEDIAMON_ALLOW_HOSTS", "127.0.0.1:8765", "'127.0.0.1:8765' has a port or is not an address"),
+])
+def test_a_bad_setting_is_one_line_before_anything_runs(tmp_path, name, value, rule):
+    (tmp_path / "urls.txt").write_text("http://127.0.0.1:9/a\n")
+    result = mediamon("backfill", "--urls", "urls.txt", "--db", "m.duckdb", cwd=tmp_path, env={name: value})
+    one_line_error(result, 2, f"{name}={value!r} is not valid: {rule}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["urls.txt"]
