@@ -271,12 +271,26 @@ def sql(
     raise typer.Exit(run_shell(shell_arguments(binary, settings.db_path, extension, command, list(ctx.args))))
 
 
+def _usage_error(exc: typer.TyperException) -> int:
+    """A command line that does not parse (unknown command or option, bad value): one line, exit 2."""
+    context = getattr(exc, "ctx", None)
+    hint = f" (see `{context.command_path} --help`)" if context is not None else ""
+    message = " ".join(exc.format_message().split())
+    err.print(f"mediamon: error: {message}{hint}", markup=False, highlight=False, soft_wrap=True)
+    return exc.exit_code
+
+
 def main() -> None:
     try:
-        app()
+        code = app(standalone_mode=False)
+    except typer.TyperException as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `mediamon` alone: the help, as before
+            sys.exit(2)
+        sys.exit(_usage_error(exc))
     except KeyboardInterrupt:
         err.print("mediamon: interrupted")
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -62,3 +62,20 @@ def test_a_bad_setting_is_one_line_before_anything_runs(tmp_path, name, value, r
     result = mediamon("backfill", "--urls", "urls.txt", "--db", "m.duckdb", cwd=tmp_path, env={name: value})
     one_line_error(result, 2, f"{name}={value!r} is not valid: {rule}")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["urls.txt"]
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["nosuch"], "No such command 'nosuch'."),
+    (["status", "--limit", "x"], "Invalid value for '--limit'"),
+    (["status", "--limit", "0"], "Invalid value for '--limit': Input should be greater than or equal to 1"),
+    (["backfill", "--urls"], "Option '--urls' requires an argument."),
+    (["status", "--bogus"], "No such option: --bogus"),
+])
+def test_a_command_line_that_does_not_parse_is_one_line(tmp_path, args, fragment):
+    one_line_error(mediamon(*args, cwd=tmp_path), 2, fragment)
+
+
+def test_help_is_still_help(tmp_path):
+    assert mediamon("status", "--help", cwd=tmp_path).returncode == 0
+    alone = mediamon(cwd=tmp_path)
+    assert alone.returncode == 2 and "Usage" in alone.stdout + alone.stderr and "error" not in alone.stderr

@@ -30,9 +30,27 @@ def transaction(con: duckdb.DuckDBPyConnection):
     try:
         yield con
     except BaseException:
-        con.execute("ROLLBACK")
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:  # a database DuckDB invalidated (disk full at a checkpoint): the first error tells
+            pass
         raise
     con.execute("COMMIT")
+
+
+_STORAGE_FAILURES = (duckdb.IOException, duckdb.FatalException, duckdb.OutOfMemoryException, duckdb.TransactionException)
+
+
+@contextmanager
+def storage_failures(path: Path | str):
+    """DuckDB failing to write ``path`` (disk full, an I/O error, out of memory, a commit refused) is the
+    run failing: one line (``DatabaseUnavailable``, exit 1), what was committed before is kept."""
+    try:
+        yield
+    except _STORAGE_FAILURES as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        reason = re.sub(r"^[\w ]*(Error|Exception): ", "", first_line)
+        raise DatabaseUnavailable(f"cannot write {path}: {reason}") from None
 
 
 def run_staged(con: duckdb.DuckDBPyConnection, statement: str, **tables: pa.Table) -> list[tuple]:
@@ -177,7 +195,8 @@ def connect(path: Path, memory_limit: str | None = None) -> duckdb.DuckDBPyConne
         raise opening_error(path, exc, writer=True) from None
     try:
         refuse_foreign(path, contents(con), writing=True)
-        migrate(con)
+        with storage_failures(path):
+            migrate(con)
     except BaseException:
         con.close()
         raise

@@ -171,3 +171,33 @@ def test_copies_left_by_a_killed_publisher_are_removed_by_the_next_writer(tmp_pa
         stale.write_bytes(b"half a copy")
     with Warehouse.open(analyst):
         assert partial_copies(analyst) == []
+
+
+FILL_THE_DISK = """
+import resource, signal, sys
+from tests.warehouse.test_store import page, text_of
+from warehouse import Warehouse
+from core.errors import MediamonError
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)   # a write past the limit fails (EFBIG) instead of killing us
+warehouse = Warehouse.open(sys.argv[1])
+limit = warehouse.working.stat().st_size + 1_000_000
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+try:
+    run = warehouse.start_run("test")
+    for n in range(200):
+        warehouse.commit_batch([page(f"http://x.example/{n}/{k}", text_of(n * 10 + k, 1000)) for k in range(10)], run)
+        warehouse.publish(full_text=False)
+    print("not full")
+except MediamonError as exc:
+    print(f"{type(exc).__name__} {exc.exit_code}: {exc}")
+"""
+
+
+def test_a_full_disk_stops_the_writer_in_one_line(tmp_path):
+    """A file-size limit stands in for a full disk: the same failed write (EFBIG instead of ENOSPC)."""
+    from tests.conftest import ROOT
+    result = subprocess.run([sys.executable, "-c", FILL_THE_DISK, str(tmp_path / "m.duckdb")], capture_output=True,
+                            text=True, timeout=300, cwd=ROOT)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.stdout.startswith(f"DatabaseUnavailable 1: cannot write {tmp_path / 'm.writer.duckdb'}: "), result.stdout
+    assert "File too large" in result.stdout and len(result.stdout.splitlines()) == 1
