@@ -147,3 +147,8 @@ def test_a_run_that_cannot_replace_the_analyst_file(tmp_path, server, make_unwri
     assert again.returncode == 0, again.stderr
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM articles WHERE url = ?", [url]).fetchone()[0] == 1
+
+
+def test_backfill_under_a_file(tmp_path):
+    (tmp_path / "notes.txt").write_text("a file, not a folder\n")
+    one_line_error(backfill(tmp_path / "notes.txt" / "m.duckdb", tmp_path), 2, "notes.txt is a file, not a folder")

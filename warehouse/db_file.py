@@ -38,6 +38,8 @@ def check_location(path: Path) -> None:
     """The path can hold a database file: not a folder, in a folder that exists."""
     if path.is_dir():
         raise DatabaseUnusable(f"database path {path} is a folder: give --db a file (e.g. {path / 'mediamon.duckdb'})")
+    if path.parent.exists() and not path.parent.is_dir():
+        raise DatabaseUnusable(f"{path.parent} is a file, not a folder: give --db a path in a folder")
     if not path.parent.is_dir():
         raise DatabaseUnavailable(f"database folder does not exist: {path.parent}")
 
