@@ -85,8 +85,9 @@ def prefect_server(tmp_path_factory):
 @pytest.fixture
 def make_unwritable():
     """``make_unwritable(path)``: a folder in which nothing can be created or replaced, or a file that
-    cannot be replaced. A folder is made read-only by chmod where that binds (not root); otherwise,
-    and for a file, by the immutable attribute (``chattr +i``: root, as in CI); where neither is
+    cannot be replaced. A folder is made read-only by chmod where that binds (not root), else by a
+    read-only bind mount (root, as in CI: what a read-only volume does, EROFS); a file, or a folder
+    where mounting is not allowed, by the immutable attribute (``chattr +i``, EPERM); where none is
     possible the test is skipped. Undone at teardown."""
     import shutil
     import subprocess
@@ -102,6 +103,9 @@ def make_unwritable():
         probe.unlink()
         return True
 
+    def run(*command: str) -> bool:
+        return bool(shutil.which(command[0])) and subprocess.run(command, capture_output=True).returncode == 0
+
     def make(path: Path) -> Path:
         path = Path(path)
         if path.is_dir():
@@ -110,8 +114,13 @@ def make_unwritable():
             undo.append(lambda: path.chmod(mode))
             if not folder_is_writable(path):
                 return path
-        if shutil.which("chattr") and subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode == 0:
-            undo.append(lambda: subprocess.run(["chattr", "-i", str(path)], capture_output=True))
+            # root: a read-only bind mount, i.e. a read-only volume (EROFS), where the system allows it
+            if run("mount", "--bind", str(path), str(path)):
+                undo.append(lambda: run("umount", str(path)))
+                if run("mount", "-o", "remount,bind,ro", str(path)) and not folder_is_writable(path):
+                    return path
+        if run("chattr", "+i", str(path)):
+            undo.append(lambda: run("chattr", "-i", str(path)))
             return path
         pytest.skip(f"cannot make {path} unwritable here (chmod does not bind and chattr +i is refused)")
 

@@ -58,11 +58,19 @@ def copy_atomically(source: Path, target: Path) -> None:
         os.replace(partial, target)
         _fsync_dir(target.parent)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
+        _remove(partial)
         raise DatabaseUnavailable(f"{step}: {exc.strerror or exc}") from None
     except BaseException:
-        partial.unlink(missing_ok=True)
+        _remove(partial)
         raise
+
+
+def _remove(path: Path) -> None:
+    """Remove ``path`` if it is there; a folder that refuses (read-only, EROFS even for a missing file) is no error."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def publish(con: duckdb.DuckDBPyConnection, working: Path, analyst: Path) -> None:
@@ -92,4 +100,4 @@ def remove_partial_copies(target: Path) -> None:
 
     Called by the writer once it holds the writer's lock: no other process publishes then."""
     for partial in partial_copies(target):
-        partial.unlink(missing_ok=True)
+        _remove(partial)
