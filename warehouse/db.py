@@ -147,8 +147,7 @@ def _check_readable(path: Path, found: Contents) -> None:
         raise DatabaseUnusable(f"{path} holds no mediamon data yet: run `mediamon run --db {path}`")
     latest = latest_version()
     if found.version > latest:
-        raise SchemaTooNew(
-            f"database schema v{found.version} is newer than this mediamon understands (v{latest}): upgrade mediamon")
+        raise _too_new(path, found.version)
     if found.version < latest:
         raise DatabaseUnusable(f"{path} has schema v{found.version}, older than this mediamon's v{latest}: "
                                f"any writing command upgrades it (`mediamon run --db {path}`)")
@@ -165,8 +164,12 @@ def check_writable(path: Path) -> None:
         found = contents(con)
     refuse_foreign(path, found, writing=True)
     if found.version > latest_version():
-        raise SchemaTooNew(f"database schema v{found.version} is newer than this mediamon understands "
-                           f"(v{latest_version()}): upgrade mediamon")
+        raise _too_new(path, found.version)
+
+
+def _too_new(path: Path, version: int) -> SchemaTooNew:
+    return SchemaTooNew(f"{path} has schema v{version}, newer than this mediamon understands (v{latest_version()}): "
+                        f"upgrade mediamon")
 
 
 def connect(path: Path, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
