@@ -287,6 +287,9 @@ def main() -> None:
         if type(exc).__name__ == "NoArgsIsHelpError":  # `mediamon` alone: the help, as before
             sys.exit(2)
         sys.exit(_usage_error(exc))
+    except typer.Abort:
+        err.print("mediamon: error: aborted")
+        sys.exit(1)
     except KeyboardInterrupt:
         err.print("mediamon: interrupted")
         sys.exit(130)

@@ -67,7 +67,7 @@ def opening_error(path: Path, exc: duckdb.Error, *, writer: bool) -> WarehouseEr
     first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     reason = first_line.removeprefix("IO Error: ")
     lowered = reason.lower()
-    if "lock" in lowered:
+    if "could not set lock" in lowered or "conflicting lock" in lowered:
         holder = _LOCK_HOLDER_RE.search(reason)
         pid = f", PID {holder.group(1)}" if holder else ""
         if writer:
