@@ -30,7 +30,15 @@ from testkit.prefect_server import PREFECT, free_port, start, stop, wait_for
 def _run_nightly(api: str, deployment_id: str) -> tuple[float, float, str]:
     """Trigger a nightly run; return (wall from trigger to end, Prefect's run time, final state)."""
     started = time.monotonic()
-    run = requests.post(f"{api}/deployments/{deployment_id}/create_flow_run", json={}, timeout=30).json()
+    for _ in range(30):  # a busy server answers 503 now and then
+        response = requests.post(f"{api}/deployments/{deployment_id}/create_flow_run", json={"parameters": {}},
+                                 timeout=30)
+        if response.status_code != 503:
+            break
+        time.sleep(2)
+    if not response.ok:
+        raise SystemExit(f"could not trigger the nightly run: {response.status_code} {response.text[:500]}")
+    run = response.json()
 
     def finished():
         flow_run = requests.get(f"{api}/flow_runs/{run['id']}", timeout=30).json()

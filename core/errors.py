@@ -32,13 +32,23 @@ class WarehouseError(MediamonError):
 
 
 class DatabaseUnavailable(WarehouseError):
-    """The database file cannot be opened for writing (path, permissions, another writer)."""
+    """The database cannot be written now: its folder is missing or read-only, permission is denied,
+    another process holds it, the disk is full (exit 1)."""
 
 
-class SchemaTooNew(WarehouseError):
-    """The database was written by a newer mediamon (exit 2)."""
+class DatabaseUnusable(WarehouseError):
+    """The path given as the database is not one this mediamon can use: a folder, a file that is not
+    DuckDB, a database with no mediamon data or with a schema of another version (bad input: exit 2)."""
 
     exit_code = 2
+
+
+class ForeignDatabase(DatabaseUnusable):
+    """A DuckDB database that mediamon did not create: it is never written (exit 2)."""
+
+
+class SchemaTooNew(DatabaseUnusable):
+    """The database was written by a newer mediamon (exit 2)."""
 
 
 class ArchiveUnavailable(MediamonError):

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from core import __version__
+from core import setting_values as values
 from core.errors import SettingsError
-from core.records import Outcome
 
 DEFAULT_USER_AGENT = (
     f"mediamon/{__version__} (+https://github.com/mediamon/mediamon; media-monitoring research crawler)"
@@ -81,121 +80,51 @@ class Settings:
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
-# name of the environment variable -> (field, parser)
-def _positive_int(raw: str) -> int:
-    value = int(raw)
-    if value < 1:
-        raise ValueError("must be >= 1")
-    return value
-
-
-def _non_negative_float(raw: str) -> float:
-    value = float(raw)
-    if value < 0:
-        raise ValueError("must be >= 0")
-    return value
-
-
-def _positive_float(raw: str) -> float:
-    value = float(raw)
-    if value <= 0:
-        raise ValueError("must be > 0")
-    return value
-
-
-def _threshold(raw: str) -> float:
-    value = float(raw)
-    if not 0 < value <= 1:
-        raise ValueError("must be in (0, 1]")
-    return value
-
-
 def user_agent_with_contact(raw: str) -> str:
     """The default User-Agent with ``raw`` as its contact URL (``MEDIAMON_CONTACT_URL``)."""
     contact = raw.strip()
-    if not contact.startswith(("http://", "https://", "mailto:")) or any(c.isspace() for c in contact):
-        raise ValueError("must be an http(s):// or mailto: URL")
+    if (not contact.startswith(("http://", "https://", "mailto:")) or any(c.isspace() for c in contact)
+            or not contact.isascii()):
+        raise ValueError("must be an http(s):// or mailto: URL in ASCII (a domain name in its xn-- form)")
     return f"mediamon/{__version__} (+{contact}; media-monitoring research crawler)"
 
 
-def _memory_size(raw: str) -> str:
-    """A DuckDB memory size such as 512MB or 2GB."""
-    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", raw.strip(), re.IGNORECASE):
-        raise ValueError("must be a size such as 512MB or 2GB")
-    return raw.strip()
-
-
-def _cron(raw: str) -> str:
-    """A five-field cron expression (minute hour day month weekday), as Prefect schedules take."""
-    fields = raw.split()
-    if len(fields) != 5 or not all(re.fullmatch(r"[\d*/,\-A-Za-z]+", f) for f in fields):
-        raise ValueError("must be a cron expression of five fields, such as '0 2 * * *'")
-    return " ".join(fields)
-
-
-def _csv(raw: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in raw.split(",") if part.strip())
-
-
-def _on_off(raw: str) -> bool:
-    value = raw.strip().lower()
-    if value not in ("on", "off", "true", "false", "1", "0", "yes", "no"):
-        raise ValueError("must be on or off")
-    return value in ("on", "true", "1", "yes")
-
-
-def _http_url(raw: str) -> str:
-    value = raw.strip().rstrip("/")
-    if not value.startswith(("http://", "https://")) or any(c.isspace() for c in value):
-        raise ValueError("must be an http(s):// URL")
-    return value
-
-
-def _dead_link_rule(raw: str) -> tuple[str, ...]:
-    """Outcomes (``timeout``, ``dns_error``, ...) and HTTP statuses (``404``) that send a URL to the web archive."""
-    items = tuple(part.lower() for part in _csv(raw))
-    known = {o.value for o in Outcome} - {"ok", "not_modified", "not_archived"}
-    for item in items:
-        if not (item in known or (item.isdigit() and 400 <= int(item) <= 599)):
-            raise ValueError(f"{item!r} is neither a failure outcome nor an HTTP status 400-599")
-    return items
-
-
+# name of the environment variable -> (field, parser); each parser's ValueError says what a value must be
 _ENV = {
-    "MEDIAMON_DB": ("db_path", Path),
-    "MEDIAMON_SEEDS": ("seeds_dir", Path),
-    "MEDIAMON_ARCHIVE_DIR": ("archive_dir", Path),
+    "MEDIAMON_DB": ("db_path", values.path),
+    "MEDIAMON_SEEDS": ("seeds_dir", values.path),
+    "MEDIAMON_ARCHIVE_DIR": ("archive_dir", values.path),
     "MEDIAMON_CONTACT_URL": ("user_agent", user_agent_with_contact),  # before USER_AGENT: a full UA wins
-    "MEDIAMON_USER_AGENT": ("user_agent", str),
-    "MEDIAMON_PER_HOST_CONCURRENCY": ("per_host_concurrency", _positive_int),
-    "MEDIAMON_PER_HOST_DELAY": ("per_host_delay", _non_negative_float),
-    "MEDIAMON_CONNECT_TIMEOUT": ("connect_timeout", _positive_float),
-    "MEDIAMON_READ_TIMEOUT": ("read_timeout", _positive_float),
-    "MEDIAMON_TOTAL_TIMEOUT": ("total_timeout", _positive_float),
-    "MEDIAMON_MAX_BYTES": ("max_bytes", _positive_int),
-    "MEDIAMON_MAX_REDIRECTS": ("max_redirects", _positive_int),
-    "MEDIAMON_ALLOW_HOSTS": ("allow_hosts", _csv),
-    "MEDIAMON_WAYBACK_URL": ("wayback_url", _http_url),
-    "MEDIAMON_WAYBACK": ("wayback", _on_off),
-    "MEDIAMON_WAYBACK_ON": ("wayback_on", _dead_link_rule),
-    "MEDIAMON_WARC_MAX_BYTES": ("warc_max_bytes", _positive_int),
-    "MEDIAMON_FETCH_WORKERS": ("fetch_workers", _positive_int),
-    "MEDIAMON_BATCH_SIZE": ("batch_size", _positive_int),
-    "MEDIAMON_NEAR_THRESHOLD": ("near_threshold", _threshold),
-    "MEDIAMON_LANGUAGE_SAMPLE_CHARS": ("language_sample_chars", _positive_int),
-    "MEDIAMON_PUBLISH_INTERVAL": ("publish_interval", _non_negative_float),
-    "MEDIAMON_CPU_WORKERS": ("cpu_workers", _positive_int),
-    "MEDIAMON_PROGRESS_INTERVAL": ("progress_interval", _positive_float),
-    "MEDIAMON_PREFECT_START_TIMEOUT": ("prefect_start_timeout", _positive_float),
-    "MEDIAMON_NIGHTLY_CRON": ("nightly_cron", _cron),
-    "MEDIAMON_DB_MEMORY_LIMIT": ("db_memory_limit", _memory_size),
-    "MEDIAMON_MAX_ATTEMPTS": ("max_attempts", _positive_int),
-    "MEDIAMON_BACKOFF_BASE": ("backoff_base", _non_negative_float),
-    "MEDIAMON_RETRY_AFTER_CAP": ("retry_after_cap", _non_negative_float),
-    "MEDIAMON_MAX_CRAWL_DELAY": ("max_crawl_delay", _non_negative_float),
-    "MEDIAMON_SHARD_STORAGE": ("shard_storage", str),
-    "MEDIAMON_SHARD_HEARTBEAT_TIMEOUT": ("shard_heartbeat_timeout", _positive_float),
-    "MEDIAMON_SHARD_ATTEMPTS": ("shard_attempts", _positive_int),
+    "MEDIAMON_USER_AGENT": ("user_agent", values.header_text),
+    "MEDIAMON_PER_HOST_CONCURRENCY": ("per_host_concurrency", values.whole(1, 1000)),
+    "MEDIAMON_PER_HOST_DELAY": ("per_host_delay", values.seconds(0, values.HOUR)),
+    "MEDIAMON_CONNECT_TIMEOUT": ("connect_timeout", values.seconds(0, values.HOUR, low_excluded=True)),
+    "MEDIAMON_READ_TIMEOUT": ("read_timeout", values.seconds(0, values.HOUR, low_excluded=True)),
+    "MEDIAMON_TOTAL_TIMEOUT": ("total_timeout", values.seconds(0, values.DAY, low_excluded=True)),
+    "MEDIAMON_MAX_BYTES": ("max_bytes", values.whole(1, 1 << 32)),
+    "MEDIAMON_MAX_REDIRECTS": ("max_redirects", values.whole(1, 100)),
+    "MEDIAMON_ALLOW_HOSTS": ("allow_hosts", values.host_list),
+    "MEDIAMON_WAYBACK_URL": ("wayback_url", values.http_url),
+    "MEDIAMON_WAYBACK": ("wayback", values.on_off),
+    "MEDIAMON_WAYBACK_ON": ("wayback_on", values.dead_link_rule),
+    "MEDIAMON_WARC_MAX_BYTES": ("warc_max_bytes", values.whole(1, 1 << 40)),
+    "MEDIAMON_FETCH_WORKERS": ("fetch_workers", values.whole(1, 1000)),
+    "MEDIAMON_BATCH_SIZE": ("batch_size", values.whole(1, 1_000_000)),
+    "MEDIAMON_NEAR_THRESHOLD": ("near_threshold", values.fraction),
+    "MEDIAMON_LANGUAGE_SAMPLE_CHARS": ("language_sample_chars", values.whole(1, 10_000_000)),
+    "MEDIAMON_PUBLISH_INTERVAL": ("publish_interval", values.seconds(0, values.DAY)),
+    "MEDIAMON_CPU_WORKERS": ("cpu_workers", values.whole(0, 256)),
+    "MEDIAMON_PROGRESS_INTERVAL": ("progress_interval", values.seconds(0, values.DAY, low_excluded=True)),
+    "MEDIAMON_PREFECT_START_TIMEOUT": ("prefect_start_timeout", values.seconds(0, values.DAY, low_excluded=True)),
+    "MEDIAMON_NIGHTLY_CRON": ("nightly_cron", values.cron),
+    "MEDIAMON_DB_MEMORY_LIMIT": ("db_memory_limit", values.memory_size),
+    "MEDIAMON_MAX_ATTEMPTS": ("max_attempts", values.whole(1, 100)),
+    "MEDIAMON_BACKOFF_BASE": ("backoff_base", values.seconds(0, values.HOUR)),
+    "MEDIAMON_RETRY_AFTER_CAP": ("retry_after_cap", values.seconds(0, values.DAY)),
+    "MEDIAMON_MAX_CRAWL_DELAY": ("max_crawl_delay", values.seconds(0, values.DAY)),
+    "MEDIAMON_SHARD_STORAGE": ("shard_storage", values.storage_location),
+    "MEDIAMON_SHARD_HEARTBEAT_TIMEOUT": ("shard_heartbeat_timeout", values.seconds(0, values.DAY, low_excluded=True)),
+    "MEDIAMON_SHARD_ATTEMPTS": ("shard_attempts", values.whole(1, 100)),
 }
 
 ENVIRONMENT_VARIABLES = tuple(_ENV)
@@ -204,13 +133,13 @@ ENVIRONMENT_VARIABLES = tuple(_ENV)
 def load_settings(environ: dict[str, str] | None = None, **overrides: object) -> Settings:
     """Settings from ``environ`` (default: the process environment), then non-None ``overrides``."""
     environ = os.environ if environ is None else environ
-    values: dict[str, object] = {}
+    found: dict[str, object] = {}
     for name, (field, parse) in _ENV.items():
         raw = environ.get(name)
         if raw is None or raw == "":
             continue
         try:
-            values[field] = parse(raw)
+            found[field] = parse(raw)
         except ValueError as exc:
             raise SettingsError(f"{name}={raw!r} is not valid: {exc}") from None
-    return Settings(**values).replace(**overrides)
+    return Settings(**found).replace(**overrides)

@@ -135,9 +135,10 @@ def fetch_urls(warehouse: Warehouse, urls: list[str], report: RunReport, setting
         archive.close()
 
 
-def nightly(warehouse: Warehouse, report: RunReport, seeds: list[Seed], settings: Settings) -> None:
-    """Ingest the seeds, then fetch every URL they cite."""
-    report.seeds_seen = len(seeds)
+def nightly(warehouse: Warehouse, report: RunReport, seeds: list[Seed], settings: Settings,
+            seeds_skipped: int = 0) -> None:
+    """Ingest the seeds (``seeds_skipped``: seed files that could not be used), then fetch every URL they cite."""
+    report.seeds_seen, report.seeds_skipped = len(seeds), seeds_skipped
     report.new_seeds = ingest_seeds(warehouse, seeds, report.run_id, settings)
     urls = warehouse.cited_urls()
     report.urls_planned = len(urls)

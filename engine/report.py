@@ -16,6 +16,7 @@ class RunReport:
     urls_planned: int = 0
     new_seeds: int = 0
     seeds_seen: int = 0
+    seeds_skipped: int = 0        # seed files that could not be used (engine.inputs.read_seed_folder)
     counts: BatchCounts = field(default_factory=BatchCounts)
     seconds: float = 0.0
     shards: int = 0               # sharded backfill: shards landed
@@ -29,9 +30,14 @@ class RunReport:
         rows = [{"what": "status", "count": self.status}]
         if self.flow == "nightly":
             rows.append({"what": "seeds read / new", "count": f"{self.seeds_seen} / {self.new_seeds}"})
+        if self.seeds_skipped:
+            rows.append({"what": "seed files skipped (see warnings)", "count": str(self.seeds_skipped)})
         rows += [{"what": "URLs planned", "count": str(self.urls_planned)},
-                 {"what": "URLs fetched / failed", "count": f"{counts.urls_fetched} / {counts.urls_failed}"},
-                 {"what": "fetch attempts", "count": str(sum(counts.outcomes.values()))}]
+                 {"what": "URLs fetched / failed", "count": f"{counts.urls_fetched} / {counts.urls_failed}"}]
+        unfinished = self.urls_planned - counts.urls_fetched - counts.urls_failed
+        if unfinished > 0:  # a run that stopped early: planned = fetched + failed + not reached
+            rows.append({"what": "URLs not reached", "count": str(unfinished)})
+        rows.append({"what": "fetch attempts", "count": str(sum(counts.outcomes.values()))})
         rows += [{"what": f"  {outcome}", "count": str(n)}
                  for outcome, n in sorted(counts.outcomes.items(), key=lambda kv: (-kv[1], kv[0]))]
         rows += [{"what": "new or updated articles", "count": str(counts.new_articles)},

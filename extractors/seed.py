@@ -27,6 +27,8 @@ def seed_title(text: str) -> str:
 
 
 def parse_seed(text: str, source_path: str) -> Seed:
+    """A seed from its text (a leading byte-order mark is not part of it)."""
+    text = text.removeprefix("\ufeff")
     return Seed(
         seed_id=seed_id_for(text),
         source_path=source_path,

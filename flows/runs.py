@@ -5,15 +5,18 @@ and attaches the run's report to its flow run.
 """
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from prefect import flow
 
 from core.settings import load_settings
 from engine import jobs
-from engine.inputs import read_seeds, read_url_file
+from engine.inputs import read_seed_folder, read_url_file
 from engine.report import RunReport
 from flows.artifacts import publish_artifacts
+
+log = logging.getLogger("mediamon")
 
 
 @flow(name="mediamon-nightly")
@@ -21,9 +24,11 @@ def nightly_run(seeds_dir: str | None = None, db_path: str | None = None) -> Run
     """One nightly pass: ingest the seeds, (re)fetch every URL they cite, extract, dedupe, store."""
     settings = load_settings(seeds_dir=Path(seeds_dir) if seeds_dir else None,
                              db_path=Path(db_path) if db_path else None)
-    seeds = read_seeds(settings.seeds_dir)
-    report = jobs.run_recorded("nightly", settings,
-                               lambda warehouse, report: jobs.nightly(warehouse, report, seeds, settings))
+    folder = read_seed_folder(settings.seeds_dir)
+    for skipped in folder.skipped:
+        log.warning("%s", skipped)
+    report = jobs.run_recorded("nightly", settings, lambda warehouse, report: jobs.nightly(
+        warehouse, report, list(folder.seeds), settings, seeds_skipped=len(folder.skipped)))
     publish_artifacts(report)
     return report
 

@@ -9,12 +9,28 @@ from typing import Annotated, Optional
 
 import typer
 
-from mediamon.cli_support import (check_archive, check_database, err, execute, fail, out, settings_or_fail,
-                                  start_prefect)
+from core.errors import MediamonError
+from mediamon.cli_support import (check_archive, check_database, err, execute, fail, out, quiet_prefect,
+                                  settings_or_fail, start_prefect)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="mediamon: seed articles -> cited links -> fetch -> extract -> language -> dedupe -> DuckDB.")
 DbOption = Annotated[Optional[Path], typer.Option("--db", help="DuckDB file (default $MEDIAMON_DB, else ./mediamon.duckdb)")]
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from core import __version__
+        out.print(f"mediamon {__version__}", markup=False, highlight=False)
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="print mediamon's version and exit")] = False,
+) -> None:
+    """mediamon: seed articles -> cited links -> fetch -> extract -> language -> dedupe -> DuckDB."""
 
 
 @app.command()
@@ -22,13 +38,15 @@ def run(
     seeds: Annotated[Optional[Path], typer.Option("--seeds", help="seeds folder (default $MEDIAMON_SEEDS, else the bundled seeds)")] = None,
     db: DbOption = None,
 ) -> None:
-    """One nightly pass: ingest the seeds, fetch every URL they cite, extract, dedupe, store."""
+    """One nightly pass: ingest the seeds, fetch every URL they cite, extract, dedupe, store.
+
+    A seed file that cannot be used (unreadable, not UTF-8 text, empty) is skipped with a warning."""
     from core.errors import InputError
-    from engine.inputs import read_seeds
+    from engine.inputs import read_seed_folder
 
     settings = settings_or_fail(seeds_dir=seeds, db_path=db)
     try:
-        read_seeds(settings.seeds_dir)
+        read_seed_folder(settings.seeds_dir)  # a folder with no usable seed fails here, before Prefect starts
     except InputError as exc:
         fail(str(exc), exc.exit_code)
     check_database(settings)
@@ -236,8 +254,6 @@ def serve(
     import os
     from contextlib import nullcontext
 
-    from core.errors import MediamonError
-    from mediamon.cli_support import quiet_prefect
     from mediamon.serve_server import prefect_server
 
     settings = settings_or_fail(seeds_dir=seeds, db_path=db)
@@ -267,12 +283,53 @@ def serve(
     say("stopped serving")
 
 
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def sql(
+    ctx: typer.Context,
+    db: DbOption = None,
+    command: Annotated[Optional[str], typer.Option(
+        "--command", "-c", show_default=False, help="run this SQL and exit (else an interactive shell; SQL on "
+        "standard input runs too)")] = None,
+) -> None:
+    """A DuckDB shell on the analyst database, read-only, with full-text search loaded.
+
+    Options after -- go to the duckdb shell (e.g. -- -csv, -- -json)."""
+    from mediamon.shell import run_shell, shell_arguments, shell_binary
+    from warehouse import fts
+
+    try:
+        binary, extension = shell_binary(), fts.extension_path()
+    except MediamonError as exc:
+        fail(str(exc), exc.exit_code)
+    with _snapshot(db):  # a database this mediamon can read, else one line
+        pass
+    settings = settings_or_fail(db_path=db)
+    raise typer.Exit(run_shell(shell_arguments(binary, settings.db_path, extension, command, list(ctx.args))))
+
+
+def _usage_error(exc: typer.TyperException) -> int:
+    """A command line that does not parse (unknown command or option, bad value): one line, exit 2."""
+    context = getattr(exc, "ctx", None)
+    hint = f" (see `{context.command_path} --help`)" if context is not None else ""
+    message = " ".join(exc.format_message().split())
+    err.print(f"mediamon: error: {message}{hint}", markup=False, highlight=False, soft_wrap=True)
+    return exc.exit_code
+
+
 def main() -> None:
     try:
-        app()
+        code = app(standalone_mode=False)
+    except typer.TyperException as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `mediamon` alone: the help, as before
+            sys.exit(2)
+        sys.exit(_usage_error(exc))
+    except typer.Abort:
+        err.print("mediamon: error: aborted")
+        sys.exit(1)
     except KeyboardInterrupt:
         err.print("mediamon: interrupted")
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

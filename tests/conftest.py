@@ -79,3 +79,50 @@ def prefect_server(tmp_path_factory):
     from testkit.prefect_server import run_prefect_server
 
     yield from run_prefect_server(tmp_path_factory)
+
+
+@pytest.fixture
+def make_unwritable():
+    """``make_unwritable(path)``: a folder in which nothing can be created or replaced, or a file that
+    cannot be replaced. A folder is made read-only by chmod where that binds (not root), else by a
+    read-only bind mount (root, as in CI: what a read-only volume does, EROFS); a file, or a folder
+    where mounting is not allowed, by the immutable attribute (``chattr +i``, EPERM); where none is
+    possible the test is skipped. Undone at teardown."""
+    import shutil
+    import subprocess
+
+    undo = []
+
+    def folder_is_writable(folder: Path) -> bool:
+        probe = folder / ".write-probe"
+        try:
+            probe.touch()
+        except OSError:
+            return False
+        probe.unlink()
+        return True
+
+    def run(*command: str) -> bool:
+        return bool(shutil.which(command[0])) and subprocess.run(command, capture_output=True).returncode == 0
+
+    def make(path: Path) -> Path:
+        path = Path(path)
+        if path.is_dir():
+            mode = path.stat().st_mode
+            path.chmod(0o555)
+            undo.append(lambda: path.chmod(mode))
+            if not folder_is_writable(path):
+                return path
+            # root: a read-only bind mount, i.e. a read-only volume (EROFS), where the system allows it
+            if run("mount", "--bind", str(path), str(path)):
+                undo.append(lambda: run("umount", str(path)))
+                if run("mount", "-o", "remount,bind,ro", str(path)) and not folder_is_writable(path):
+                    return path
+        if run("chattr", "+i", str(path)):
+            undo.append(lambda: run("chattr", "-i", str(path)))
+            return path
+        pytest.skip(f"cannot make {path} unwritable here (chmod does not bind and chattr +i is refused)")
+
+    yield make
+    for step in reversed(undo):
+        step()

@@ -10,7 +10,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from core.errors import DatabaseUnavailable, SchemaTooNew
+from core.errors import DatabaseUnavailable, DatabaseUnusable, SchemaTooNew
+from warehouse.db_file import (Contents, check_header, check_location, connect_read_only, contents, is_blank,
+                               opening_error, refuse_foreign)
 
 _MIGRATION_RE = re.compile(r"^(\d{3})_([\w-]+)\.sql$")
 
@@ -28,9 +30,27 @@ def transaction(con: duckdb.DuckDBPyConnection):
     try:
         yield con
     except BaseException:
-        con.execute("ROLLBACK")
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:  # a database DuckDB invalidated (disk full at a checkpoint): the first error tells
+            pass
         raise
     con.execute("COMMIT")
+
+
+_STORAGE_FAILURES = (duckdb.IOException, duckdb.FatalException, duckdb.OutOfMemoryException, duckdb.TransactionException)
+
+
+@contextmanager
+def storage_failures(path: Path | str):
+    """DuckDB failing to write ``path`` (disk full, an I/O error, out of memory, a commit refused) is the
+    run failing: one line (``DatabaseUnavailable``, exit 1), what was committed before is kept."""
+    try:
+        yield
+    except _STORAGE_FAILURES as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        reason = re.sub(r"^[\w ]*(Error|Exception): ", "", first_line)
+        raise DatabaseUnavailable(f"cannot write {path}: {reason}") from None
 
 
 def run_staged(con: duckdb.DuckDBPyConnection, statement: str, **tables: pa.Table) -> list[tuple]:
@@ -101,21 +121,55 @@ def migrate(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> int:
 
 
 def open_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to a published analyst database whose schema this mediamon knows."""
+    """A read-only connection to a published analyst database whose schema is this mediamon's.
+
+    Anything else is one line: no file, a folder, a file that is not DuckDB, a database without
+    mediamon data, another application's database, a schema older or newer than this mediamon's."""
     path = Path(path)
+    if path.is_dir():
+        raise DatabaseUnusable(f"database path {path} is a folder: give --db the database file")
     if not path.is_file():
         raise DatabaseUnavailable(f"no database at {path}: run `mediamon run` first")
+    if is_blank(path):
+        raise DatabaseUnusable(f"{path} is an empty file with no mediamon data yet: run `mediamon run --db {path}`")
+    con = connect_read_only(path)
     try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        raise DatabaseUnavailable(f"cannot open database {path}: {str(exc).strip().splitlines()[0]}") from None
-    version = schema_version(con)
-    if version > latest_version():
+        _check_readable(path, contents(con))
+    except BaseException:
         con.close()
-        raise SchemaTooNew(
-            f"database schema v{version} is newer than this mediamon understands (v{latest_version()}): upgrade mediamon"
-        )
+        raise
     return con
+
+
+def _check_readable(path: Path, found: Contents) -> None:
+    refuse_foreign(path, found, writing=False)
+    if found.kind == "empty":
+        raise DatabaseUnusable(f"{path} holds no mediamon data yet: run `mediamon run --db {path}`")
+    latest = latest_version()
+    if found.version > latest:
+        raise _too_new(path, found.version)
+    if found.version < latest:
+        raise DatabaseUnusable(f"{path} has schema v{found.version}, older than this mediamon's v{latest}: "
+                               f"any writing command upgrades it (`mediamon run --db {path}`)")
+
+
+def check_writable(path: Path) -> None:
+    """An existing analyst database may be written by this mediamon: it is a DuckDB file (or empty)
+    that holds mediamon data of a schema this mediamon knows, or nothing at all."""
+    path = Path(path)
+    check_location(path)
+    if not path.exists() or is_blank(path):
+        return
+    with connect_read_only(path) as con:
+        found = contents(con)
+    refuse_foreign(path, found, writing=True)
+    if found.version > latest_version():
+        raise _too_new(path, found.version)
+
+
+def _too_new(path: Path, version: int) -> SchemaTooNew:
+    return SchemaTooNew(f"{path} has schema v{version}, newer than this mediamon understands (v{latest_version()}): "
+                        f"upgrade mediamon")
 
 
 def connect(path: Path, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
@@ -126,24 +180,26 @@ def connect(path: Path, memory_limit: str | None = None) -> duckdb.DuckDBPyConne
     thread: the cores belong to the extraction workers, and DuckDB's parallelism does not pay here
     (measured: a backfill's commits -20 % CPU; the full-text build the same wall with half the CPU,
     at 1,810 and at 18,100 articles; README "Measured").
+
+    A database that holds another application's tables is refused before anything is written.
     """
     path = Path(path)
-    if path.exists() and path.is_dir():
-        raise DatabaseUnavailable(f"database path is a directory: {path}")
-    if not path.parent.exists():
-        raise DatabaseUnavailable(f"database folder does not exist: {path.parent}")
+    check_location(path)
+    if is_blank(path):  # a zero-byte file holds nothing: DuckDB writes a new database in its place
+        try:
+            path.unlink()
+        except OSError as exc:
+            raise DatabaseUnavailable(f"cannot write {path}: {exc.strerror or exc}") from None
+    if path.exists():
+        check_header(path)
     try:
         con = duckdb.connect(str(path), config={"threads": 1, **({"memory_limit": memory_limit} if memory_limit else {})})
-    except duckdb.IOException as exc:
-        first_line = str(exc).strip().splitlines()[0]
-        if "lock" in first_line.lower():
-            raise DatabaseUnavailable(f"another mediamon run is writing this database ({path} is locked)") from None
-        raise DatabaseUnavailable(f"cannot open database {path}: {first_line}") from None
     except duckdb.Error as exc:
-        first_line = str(exc).strip().splitlines()[0]
-        raise DatabaseUnavailable(f"cannot open database {path}: {first_line}") from None
+        raise opening_error(path, exc, writer=True) from None
     try:
-        migrate(con)
+        refuse_foreign(path, contents(con), writing=True)
+        with storage_failures(path):
+            migrate(con)
     except BaseException:
         con.close()
         raise

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import duckdb_extension_fts
 
+from core.errors import WarehouseError
 from warehouse.db import sql
 
 
@@ -22,7 +23,8 @@ def extension_path() -> Path:
         return exact
     found = sorted(root.glob("*/fts.duckdb_extension"))
     if not found:
-        raise FileNotFoundError(f"no fts.duckdb_extension under {root}")
+        raise WarehouseError(f"the full-text search extension is missing from {root}: "
+                             f"pip install duckdb-extension-fts=={duckdb.__version__}")
     return found[-1]
 
 

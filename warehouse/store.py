@@ -1,6 +1,7 @@
 """The Warehouse: batch writes inside transactions, and the reads the flows plan with."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import uuid
@@ -16,10 +17,10 @@ import pyarrow as pa
 from core.records import FetchResult, Fingerprint, Language, Outcome, Page, Seed, Validators
 from warehouse import fts
 from warehouse.archived import archived_pages, fill_seed_dates
-from warehouse.db import DatabaseUnavailable, connect, run_staged, sql, transaction
+from warehouse.db import check_writable, connect, run_staged, sql, storage_failures, transaction
 from warehouse.fetch_rows import fetch_log_table, fetch_row
 from warehouse.dedupe import DuplicatePair, IndexEntry, index_backlog, index_documents
-from warehouse.snapshot import bootstrap, publish, writer_path
+from warehouse.snapshot import bootstrap, publish, remove_partial_copies, writer_path
 
 
 def doc_id_for(url: str) -> str:
@@ -57,6 +58,15 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _writes(method):
+    """A Warehouse method that writes: DuckDB failing to write is one line (``storage_failures``)."""
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        with storage_failures(self.working or "the database"):
+            return method(self, *args, **kwargs)
+    return guarded
+
+
 class Warehouse:
     """The writer's session: a private working database, published to the analyst path.
 
@@ -71,17 +81,24 @@ class Warehouse:
 
     @classmethod
     def open(cls, path: Path, near_threshold: float = 0.7, memory_limit: str | None = None) -> "Warehouse":
-        """Open the writer for the analyst database ``path`` (creating it on first use)."""
+        """Open the writer for the analyst database ``path`` (creating it on first use).
+
+        An existing file at ``path`` is checked first (``check_writable``): mediamon writes only a
+        database it created (or an empty one), of a schema it knows."""
         analyst = Path(path)
         working = writer_path(analyst)
-        if analyst.is_dir():
-            raise DatabaseUnavailable(f"database path is a directory: {analyst}")
-        if analyst.parent.exists():
-            bootstrap(working, analyst)
+        check_writable(analyst)
+        bootstrap(working, analyst)
         warehouse = cls(connect(working, memory_limit), near_threshold, working, analyst)
-        warehouse.con.execute(sql("mark_crashed_runs"))
+        try:
+            remove_partial_copies(analyst)
+            warehouse.con.execute(sql("mark_crashed_runs"))
+        except BaseException:
+            warehouse.close()
+            raise
         return warehouse
 
+    @_writes
     def fill_pending(self, anchors_of, date_of) -> None:
         """Fill what an upgrade from an older schema left to compute in Python (migration 009): the
         anchor index of texts stored before it existed (``anchors_of``: text -> anchors) and the
@@ -94,6 +111,7 @@ class Warehouse:
         if pending:
             self.con.execute("DELETE FROM pending_backfills")
 
+    @_writes
     def publish(self, full_text: bool = True) -> None:
         """Make everything committed so far visible at the analyst path (atomic replace).
 
@@ -115,11 +133,13 @@ class Warehouse:
         self.close()
 
     # -- runs ---------------------------------------------------------------------------------
+    @_writes
     def start_run(self, flow: str) -> str:
         run_id = uuid.uuid4().hex
         self.con.execute(sql("start_run"), {"run_id": run_id, "flow": flow, "started_at": _now()})
         return run_id
 
+    @_writes
     def finish_run(self, run_id: str, status: str, *, urls_planned: int, counts: BatchCounts,
                    new_seeds: int = 0, error: str | None = None) -> None:
         self.con.execute(sql("finish_run"), {
@@ -131,6 +151,7 @@ class Warehouse:
         })
 
     # -- seeds --------------------------------------------------------------------------------
+    @_writes
     def store_seeds(self, seeds: list[tuple[Seed, Language, Fingerprint]], run_id: str) -> int:
         """Store seeds not seen before (by content hash) with their citations; return how many were new."""
         known = {row[0] for row in self.con.execute("SELECT seed_id FROM seed_docs").fetchall()}
@@ -188,6 +209,7 @@ class Warehouse:
         index with their pairs and clusters (warehouse.dedupe); return the exact and near pairs."""
         return index_documents(self.con, entries, kind, run_id, now, self.near_threshold).pairs
 
+    @_writes
     def commit_batch(self, pages: list[Page], run_id: str, also=None) -> BatchCounts:
         """Store a batch's fetch attempts and articles, and their duplicates, in one transaction.
 

@@ -1,7 +1,7 @@
 import duckdb
 import pytest
 
-from warehouse import DatabaseUnavailable, SchemaTooNew, Warehouse
+from warehouse import DatabaseUnavailable, DatabaseUnusable, SchemaTooNew, Warehouse
 from warehouse.db import latest_version, migrations, schema_version
 from warehouse.snapshot import writer_path
 
@@ -52,9 +52,10 @@ def test_a_newer_schema_is_refused(tmp_path):
 def test_unusable_paths_are_reported_plainly(tmp_path):
     with pytest.raises(DatabaseUnavailable, match="does not exist"):
         Warehouse.open(tmp_path / "missing" / "w.duckdb")
-    with pytest.raises(DatabaseUnavailable, match="directory"):
+    with pytest.raises(DatabaseUnusable, match="is a folder"):
         Warehouse.open(tmp_path)
     not_a_db = tmp_path / "text.duckdb"
     not_a_db.write_text("hello, I am not a database\n" * 100)
-    with pytest.raises(DatabaseUnavailable, match="cannot open"):
+    with pytest.raises(DatabaseUnusable, match="is not a DuckDB database file"):
         Warehouse.open(not_a_db)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["text.duckdb"]  # no working copy of it was made
