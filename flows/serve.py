@@ -12,6 +12,7 @@ from flows.replay import backfill_warc, reprocess
 from flows.runs import backfill_urls, nightly_run
 
 NIGHTLY = "nightly"
+QUERY_SECONDS = 1.0  # how often the served process asks the server for runs to start
 
 
 def deployments(settings: Settings) -> list:
@@ -35,4 +36,5 @@ def serve_flows(settings: Settings) -> None:
     as any interrupted run does)."""
     from prefect import serve
 
-    serve(*deployments(settings), limit=1, print_starting_message=False)
+    # a run asked for by hand starts within a second or two, not at the next of Prefect's 10 s polls
+    serve(*deployments(settings), limit=1, print_starting_message=False, query_seconds=QUERY_SECONDS)
