@@ -47,6 +47,7 @@ class Record:
 
     place: Place
     start: int                  # the stream position of its first byte
+    block_start: int            # the stream position of its block's first byte
     arc: bool                   # an ARC record, converted to WARC fields by warcio
     rec_type: str
     headers: StatusAndHeaders   # the WARC header fields (for ARC: those warcio made)
@@ -100,11 +101,12 @@ def read_record(stream: PlainStream | GzipStream, arc: bool | None, keep: int | 
     except StreamDamage as damage:
         raise RecordDamage(start, f"cut short inside its header: {damage.reason}") from None
     declared = _declared_length(loaded, start, stream)
+    block_start = stream.tell()
     kept = keep if loaded.rec_type == "response" or keep is None else 0
     block, problem = _read_block(stream, declared, kept)
     if problem is None:
         problem = _check_end(stream, is_arc, declared, getattr(stream, "member_start", None))
-    return Record(place, start, is_arc, loaded.rec_type or "", loaded.rec_headers, _date_text(line, loaded, is_arc),
+    return Record(place, start, block_start, is_arc, loaded.rec_type or "", loaded.rec_headers, _date_text(line, loaded, is_arc),
                   declared, block, problem)
 
 

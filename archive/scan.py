@@ -90,12 +90,13 @@ class ArchiveScan:
                 return
             arc = record.arc if arc is None else arc
             self._close_damage(record.place)
-            if record.problem:
-                self._found(record.place, record.problem)
             self.records_read += 1
             if record.rec_type == "warcinfo" and self.file_date is None:
                 self.file_date = capture_date(record.date_text)
             yield record
+            if record.problem:
+                self._found(record.place, record.problem)
+                self._look_again_after(stream, record)
 
     def _found(self, place: Place, reason: str) -> None:
         if self._open is None:
@@ -105,6 +106,16 @@ class ArchiveScan:
         if self._open is not None:
             self.damage.append(Damage(*self._open, resumed))
             self._open = None
+
+    @staticmethod
+    def _look_again_after(stream: PlainStream | GzipStream, record: Record) -> None:
+        """After a record that is not whole, look for the next one from its block on: a wrong length
+        may have swallowed records. An uncompressed file is read again from the record's block; a gzip
+        file from the next member after the record's own (one gzip stream: from where reading is)."""
+        if isinstance(stream, PlainStream):
+            stream.resync(after=record.block_start - 1)
+        elif record.place.in_file:
+            stream.resync(after=record.place.offset)
 
     def _skip_to_record(self, stream: PlainStream | GzipStream, arc: bool | None) -> bool:
         """Read on to the next line that starts a record (left unread); False at the end of the file."""

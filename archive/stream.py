@@ -118,8 +118,14 @@ class PlainStream(_Buffered):
         self._read_at += len(chunk)
         return chunk
 
-    def resync(self) -> int | None:
-        return None  # a plain file has no units to find again: the records' own headers are looked for
+    def resync(self, after: int | None = None) -> int | None:
+        """Go on from the byte after ``after`` (a plain file has no units to find: records' headers are
+        looked for from there); None without ``after``."""
+        if after is None:
+            return None
+        self._buf, self._i = b"", 0
+        self._pos = self._read_at = after + 1
+        return self._pos
 
     @property
     def file_position(self) -> int:
@@ -234,10 +240,13 @@ class GzipStream(_Buffered):
             return out
         raise self._damage
 
-    def resync(self) -> int | None:
-        """Go on at the next gzip member after the damage that decompresses; its file offset (None: none left)."""
+    def resync(self, after: int | None = None) -> int | None:
+        """Go on at the next gzip member that decompresses after file offset ``after`` (default: where the
+        damage found is); its file offset (None: none left)."""
         damage, self._damage = self._damage, None
-        search_from = (damage.offset if damage else self._member_at) + 1
+        if after is None:
+            after = damage.offset if damage else self._member_at
+        search_from = after + 1
         self._raw, self._raw_at, self._member = b"", search_from, None
         self._buf, self._i, self._out_end = b"", 0, self._pos
         while self._read_raw(len(GZIP_MAGIC)):

@@ -95,9 +95,14 @@ def whole_gzip(plain: Built) -> Built:
 
 
 def regrouped(plain: Built, cuts: list[int]) -> Built:
-    """The uncompressed file in gzip members that end at ``cuts`` (positions in it), not at records."""
+    """The uncompressed file in gzip members that end at ``cuts`` (positions in it), not only at records.
+
+    A record starting a member is at that member's file offset; any other at its position in the
+    decompressed data (what the reader reports, and reads back from)."""
     bounds = [0, *cuts, len(plain.data)]
-    return Built(b"".join(gzip.compress(plain.data[a:b]) for a, b in zip(bounds, bounds[1:])), plain.offsets)
+    members = [gzip.compress(plain.data[a:b], mtime=0) for a, b in zip(bounds, bounds[1:])]
+    starts = {bound: sum(map(len, members[:n])) for n, bound in enumerate(bounds[:-1])}
+    return Built(b"".join(members), [starts.get(offset, offset) for offset in plain.offsets])
 
 
 def with_field(data: bytes, name: str, value: str, count: int = 1) -> bytes:

@@ -68,6 +68,7 @@ def test_gzip_members_that_join_or_split_records_read_whole(tmp_path):
     path = write(tmp_path, "members.warc.gz", warcs.regrouped(plain, cuts))
     responses, reader = scan(path)
     assert reader.damage == [] and [r.body for r in responses] == [p.body for p in PAGES]
+    assert [r.offset for r in responses] == warcs.regrouped(plain, cuts).offsets  # in the file, or decompressed
     with ArchiveReader(tmp_path) as archive:
         assert [archive.read(path.name, r.offset).url for r in responses] == [p.url for p in PAGES]
 
@@ -140,21 +141,26 @@ def test_bytes_between_gzip_members_are_skipped_and_said(tmp_path):
     assert damage.describe() == f"damaged from byte {at} (the bytes at {at} are not a gzip member); read on from byte {at + 1000}"
 
 
+@pytest.mark.parametrize("compress", [False, True], ids=["uncompressed", "gzip-per-record"])
 @pytest.mark.parametrize("wrong", [-30, +30], ids=["too-short", "too-long"])
-def test_a_wrong_declared_length_damages_that_record_and_reading_goes_on(tmp_path, wrong):
+def test_a_wrong_declared_length_damages_that_record_and_reading_goes_on(tmp_path, wrong, compress):
     built = warcs.warc(PAGES, compress=False, requests=False)
     start, end = built.offsets[1], built.offsets[2]
     header_end = built.data.index(b"\r\n\r\n", start) + 4
     declared = int(built.data[start:header_end].split(b"Content-Length: ")[1].split(b"\r\n")[0])
     record = built.data[start:end].replace(b"Content-Length: %d\r\n\r\n" % declared,
                                            b"Content-Length: %d\r\n\r\n" % (declared + wrong), 1)
-    path = write(tmp_path, "length.warc", built.data[:start] + record + built.data[end:])
-    responses, reader = scan(path)
-    whole = [r.url for r in responses if not r.truncated]
-    assert whole == [PAGES[0].url, PAGES[2].url, PAGES[3].url] if wrong < 0 else [PAGES[0].url, PAGES[3].url]
+    assert len(record) == end - start
+    damaged = warcs.Built(built.data[:start] + record + built.data[end:], built.offsets)
+    if compress:
+        damaged = warcs.regrouped(damaged, built.offsets)  # a gzip member per record, as crawlers write them
+    responses, reader = scan(write(tmp_path, "length.warc", damaged))
+    # a length too long swallowed the next record's start: it is looked for again from the block on
+    assert [r.url for r in responses if not r.truncated] == [PAGES[0].url, PAGES[2].url, PAGES[3].url]
+    assert [r.url for r in responses if r.truncated] == [PAGES[1].url]
     [damage] = reader.damage
-    assert damage.start.offset == start and f"its declared length ({declared + wrong} bytes) does not end it" in damage.reason
-    assert damage.resumed.offset == (built.offsets[2] if wrong < 0 else built.offsets[3])
+    assert damage.start.offset == damaged.offsets[1] and damage.resumed.offset == damaged.offsets[2]
+    assert f"its declared length ({declared + wrong} bytes) does not end it" in damage.reason
 
 
 @pytest.mark.parametrize("head, named", [(b"\x04\x22\x4d\x18", "LZ4"), (b"\x28\xb5\x2f\xfd", "Zstandard"),
