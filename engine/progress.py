@@ -28,6 +28,14 @@ class ProgressReport:
         if self._bar:
             self._bar.stop()
 
+    def describe(self, description: str) -> None:
+        """Say what is being done now (the bar's label; logged where there is no bar)."""
+        self.description = description
+        if self._bar:
+            self._bar.update(self._task, description=description)
+        else:
+            log.info("%s", description)
+
     def advance(self, n: int) -> None:
         self.done += n
         if self._bar:

@@ -8,7 +8,10 @@ from __future__ import annotations
 import gc
 import logging
 import os
-from contextlib import nullcontext
+import sys
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+from typing import Iterator
 
 import typer
 from rich.console import Console
@@ -28,10 +31,20 @@ def quiet_prefect() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # Prefect's background senders log under their class names, outside its logging settings: as the
+    # process exits, "Still processing items: 3 items remaining..." would follow mediamon's last line
+    for service in ("EventsWorker", "APILogWorker"):
+        logging.getLogger(service).setLevel(logging.ERROR)
 
 
 def fail(message: str, code: int) -> None:
-    err.print(f"mediamon: error: {message}", markup=False, highlight=False, soft_wrap=True)
+    fail_lines((message,), code)
+
+
+def fail_lines(messages: tuple[str, ...], code: int) -> None:
+    """Each message on a line of its own (``mediamon: error: ...``), then exit with ``code``."""
+    for message in messages:
+        err.print(f"mediamon: error: {message}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -96,6 +109,48 @@ def without_heartbeats():
     return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
 
 
+def start_local_prefect_server() -> None:
+    """In Prefect's local mode (no PREFECT_API_URL), start its API server now, its console going to a log file.
+
+    The server is a subprocess that inherits this process's standard output and error: what it logs
+    (a telemetry failure, and as it is stopped at exit "Error flushing events" with CancelledError
+    tracebacks) would reach the user's terminal after mediamon's last line. Started here, it writes
+    to ``$PREFECT_HOME/mediamon-local-server.log`` instead; the flow run then uses it as it is."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_HOME
+
+    if PREFECT_API_URL.value():
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    if server.running:
+        return
+    log_path = Path(PREFECT_HOME.value()) / "mediamon-local-server.log"
+    try:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        with log_path.open("ab") as log_file, _console_to(log_file.fileno()):
+            server.start()
+    except Exception as exc:  # noqa: BLE001 - Prefect's own failure to start, told in one line
+        first = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+        fail(f"Prefect's local server did not start ({first.strip()[:200]}); see {log_path}", 1)
+
+
+@contextmanager
+def _console_to(target: int) -> Iterator[None]:
+    """File descriptors 1 and 2 pointed at ``target`` for a while (a subprocess started then inherits them)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    try:
+        os.dup2(target, 1)
+        os.dup2(target, 2)
+        yield
+    finally:
+        for fd, original in zip((1, 2), saved):
+            os.dup2(original, fd)
+            os.close(original)
+
+
 def execute(flow_call) -> None:
     from core.errors import MediamonError
     from mediamon.summary import print_summary
@@ -107,11 +162,15 @@ def execute(flow_call) -> None:
     # what is loaded by now (Prefect, pydantic, DuckDB, ...) lives as long as the process: out of the
     # collector's sight, no collection traverses it, and exiting no longer spends ~1 s collecting it
     gc.freeze()
+    start_local_prefect_server()
     try:
         with without_heartbeats():
             report = flow_call()
     except MediamonError as exc:
-        fail(str(exc), exc.exit_code)
+        shown = getattr(exc, "report", None)  # what the run did before it failed (a WARC backfill's files)
+        if shown is not None:
+            print_summary(out, shown)
+        fail_lines(getattr(exc, "lines", None) or (str(exc),), exc.exit_code)
     except KeyboardInterrupt:
         fail("interrupted; every batch committed before the interruption is kept", 130)
     print_summary(out, report)
