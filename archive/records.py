@@ -9,6 +9,7 @@ file. Anything else (a header that does not parse, a length that does not end th
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 
@@ -23,6 +24,9 @@ WARC_LINE = re.compile(rb"WARC/\d+\.\d+[ \t]*\r?\n?\Z")
 ARC_LINE = re.compile(rb"(?:filedesc://\S+|\S.*) \S+ \d{8,14} \S* \d+[ \t]*\r?\n?\Z")
 _READ = 1 << 16
 _LOADER = ArcWarcRecordLoader(verify_http=False, arc2warc=True)
+# warcio warns on the console for each target URI with spaces it percent-encodes: the URI is taken as
+# encoded, and nothing is left for the user to do
+logging.getLogger("warcio.recordloader").setLevel(logging.ERROR)
 
 
 class RecordDamage(Exception):

@@ -4,7 +4,7 @@ The record is judged by the rules a live fetch is judged by: an error status is 
 a non-HTML body ``not_html``, a body over ``MEDIAMON_MAX_BYTES`` ``too_large``, a body that cannot
 be decoded ``connection_error``, otherwise ``ok`` (and extraction decides between an article and
 ``empty_extraction``). A response the file holds only part of (cut short by damage, or truncated by
-the crawler: ``WARC-Truncated``) is ``truncated`` and never analysed. Records that are not a page
+the crawler: ``WARC-Truncated``) is ``truncated`` unless its status is an error, and never analysed. Records that are not a page
 (1xx, redirects, 304) are skipped: a crawler's redirect target is a record of its own.
 
 A record whose capture date cannot be read is dated by its HTTP ``Date`` header, else by the file
@@ -57,10 +57,11 @@ def captured_within(moment: datetime, since: date | None, until: date | None) ->
 
 
 def is_page(record: WarcResponse) -> bool:
-    """Whether the record is a page's capture: not 1xx, a redirect or a 304 (a response cut short always is)."""
-    if record.truncated:
-        return True
+    """Whether the record is a page's capture: not 1xx, a redirect or a 304 (a response cut short before
+    its status line is one: it is recorded as truncated)."""
     status = record.status
+    if status == 0:
+        return record.truncated is not None
     return not (status < 200 or status == 304 or (300 <= status < 400 and record.header("Location")))
 
 
@@ -81,10 +82,10 @@ def warc_fetch(record: WarcResponse, source: Path, max_bytes: int, when: Capture
 
     if url is None:
         return attempt(Outcome.INVALID_URL, f"WARC-Target-URI is not an http(s) URL: {target[:200]!r}")
-    if record.truncated:
-        return attempt(Outcome.TRUNCATED, record.truncated[:1000], size=len(body))
     if status >= 300:
         return attempt(Outcome.HTTP_ERROR, f"HTTP {status}")
+    if record.truncated:
+        return attempt(Outcome.TRUNCATED, record.truncated[:1000], size=len(body))
     if not is_html(content_type):
         return attempt(Outcome.NOT_HTML, f"content type {content_type}")
     if record.body_cut or len(body) > max_bytes:

@@ -74,10 +74,12 @@ def warc(items: list[Page], compress: bool = True, version: str = "1.0", request
     return Built(buffer.getvalue(), offsets)
 
 
-def arc(items: list[Page], compress: bool = False) -> Built:
-    """An ARC v1 file as the Internet Archive's crawlers wrote them: a filedesc record, then one record per
-    page (URL, IP, 14-digit date, content type, length; the HTTP response; a newline)."""
-    spec = b"1 0 testkit\nURL IP-address Archive-date Content-type Archive-length\n"
+def arc(items: list[Page], compress: bool = False, metadata: bytes = b"") -> Built:
+    """An ARC v1 file as the Internet Archive's crawlers wrote them: a filedesc record (with Heritrix's
+    ``metadata`` XML, version 1.1, when given), then one record per page (URL, IP, 14-digit date,
+    content type, length; the HTTP response; a newline)."""
+    version = b"1 1 testkit\n" if metadata else b"1 0 testkit\n"
+    spec = version + b"URL IP-address Archive-date Content-type Archive-length\n" + metadata
     records = [b"filedesc://test.arc 0.0.0.0 %s text/plain %d\n" % (WHEN.strftime("%Y%m%d%H%M%S").encode(), len(spec))
                + spec + b"\n"]
     for page in items:

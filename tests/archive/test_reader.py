@@ -92,6 +92,16 @@ def test_arc_records_go_through_warcios_conversion_with_their_own_dates(tmp_path
     assert responses[0].url == PAGES[0].url and responses[0].payload_digest is None
 
 
+def test_a_heritrix_arc_with_metadata_and_a_url_with_spaces(tmp_path):
+    metadata = b'<?xml version="1.0"?>\n<arcmetadata><arc:software>Heritrix 1.0.5</arc:software></arcmetadata>\n'
+    spaced = replace(PAGES[1], url="http://outlet.example/index.cfm?Title=Martinez Targets Castor&x=1")
+    responses, reader = scan(write(tmp_path, "heritrix.arc.gz", warcs.arc([PAGES[0], spaced], True, metadata)))
+    assert reader.damage == [] and reader.records_read == 3
+    assert [r.url for r in responses] == [PAGES[0].url, spaced.url.replace(" ", "%20")]  # as warcio encodes it
+    assert responses[1].body == spaced.body
+    assert reader.file_date == warcs.WHEN  # the filedesc record's date
+
+
 @pytest.mark.parametrize("compress", [True, False], ids=["gzip", "uncompressed"])
 @pytest.mark.parametrize("into", [0.02, 0.3, 0.6, 0.97])
 def test_a_file_cut_inside_a_record_keeps_the_records_before_and_marks_that_one_cut_short(tmp_path, compress, into):
