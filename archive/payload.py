@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 
-_STATUS_LINE = re.compile(rb"HTTP/\d(?:\.\d)? +\d{3}\b")
+_STATUS_LINE = re.compile(rb"HTTP/\d(?:\.\d)? +(\d{3})(?!\d)")
 _HTTP = StatusAndHeadersParser([], verify=False)
 _WBITS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}
 
@@ -24,15 +24,14 @@ class Body:
     problem: str | None = None   # why ``data`` is not the whole body: 'truncated: ...' or 'undecodable: ...'
 
 
-def http_response(block: bytes) -> tuple[StatusAndHeaders, bytes] | None:
-    """(status and headers, raw payload) of the HTTP response in ``block``; None when it holds none."""
-    if not _STATUS_LINE.match(block):
+def http_response(block: bytes) -> tuple[int, StatusAndHeaders, bytes] | None:
+    """(status, status line and headers, raw payload) of the HTTP response in ``block``; None when it holds none."""
+    status = _STATUS_LINE.match(block)
+    if status is None:
         return None
     stream = io.BytesIO(block)
     headers = _HTTP.parse(stream, stream.readline())
-    if not headers.get_statuscode().isdigit():
-        return None
-    return headers, block[stream.tell():]
+    return int(status.group(1)), headers, block[stream.tell():]
 
 
 def decoded_body(payload: bytes, headers: StatusAndHeaders, limit: int | None) -> Body:

@@ -78,7 +78,7 @@ def response_of(record: Record, warc_file: str, max_body: int | None = None) -> 
     parsed = http_response(record.block)
     if parsed is None and not record.problem:
         return None
-    http, payload = parsed or (StatusAndHeaders("0", []), b"")
+    status, http, payload = parsed or (0, StatusAndHeaders("", []), b"")
     body = decoded_body(payload, http, None if max_body is None else max_body + 1)
     truncated, undecodable = _truncation(record), None
     cut = len(record.block) < record.declared and record.problem is None
@@ -86,7 +86,7 @@ def response_of(record: Record, warc_file: str, max_body: int | None = None) -> 
         kind, _, why = body.problem.partition(": ")
         truncated, undecodable = (truncated or why, None) if kind == "truncated" else (truncated, why)
     target = (record.header("WARC-Target-URI") or "").strip().strip("<>")
-    return WarcResponse(url=target, captured_at=capture_date(record.date_text), status=int(http.get_statuscode()),
+    return WarcResponse(url=target, captured_at=capture_date(record.date_text), status=status,
                         headers=tuple(http.headers), body=body.data, warc_file=warc_file, offset=record.place.offset,
                         payload_digest=record.header("WARC-Payload-Digest"), date_text=record.date_text,
                         truncated=truncated, undecodable=undecodable, body_cut=cut)

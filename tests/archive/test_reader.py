@@ -216,6 +216,19 @@ def test_record_fields_are_read_leniently_one_record_at_a_time(tmp_path):
     assert responses[3].truncated.startswith("its gzip-encoded body ends before")
 
 
+def test_http_bodies_are_decoded_as_browsers_read_them(tmp_path):
+    body = PAGES[0].body
+    chunked = b"".join(b"%x\r\n%s\r\n" % (len(body[n : n + 300]), body[n : n + 300]) for n in range(0, len(body), 300))
+    items = [replace(PAGES[0], headers=(("Content-Type", "text/html"), ("Transfer-Encoding", "chunked")),
+                     body=chunked + b"0\r\n\r\n"),
+             replace(PAGES[1], headers=(("Content-Type", "text/html"), ("Transfer-Encoding", "chunked"))),  # not chunked
+             replace(PAGES[2], headers=(("Content-Type", "text/html"), ("Content-Encoding", "gzip")))]   # not gzip
+    plain = warcs.warc(items, compress=False, requests=False).data.replace(b"HTTP/1.1 200 X", b"HTTP/1.0 200OK", 1)
+    responses, reader = scan(write(tmp_path, "bodies.warc", plain))
+    assert reader.damage == [] and [r.status for r in responses] == [200, 200, 200]
+    assert [r.body for r in responses] == [p.body for p in PAGES[:3]] and not any(r.undecodable for r in responses)
+
+
 def test_a_response_the_crawler_truncated_says_so(tmp_path):
     plain = warcs.warc(PAGES[:1], compress=False, requests=False).data
     plain = plain.replace(b"WARC-Type: response\r\n", b"WARC-Type: response\r\nWARC-Truncated: length\r\n", 1)
