@@ -24,7 +24,15 @@ class SettingsError(InputError, ValueError):
 
 
 class ArchiveUnreadable(InputError):
-    """Some WARC records could not be read; everything readable was ingested (exit 2)."""
+    """Some WARC records could not be read; everything readable was ingested (exit 2).
+
+    ``lines``: what the user is told, one line per damaged file (default: the message); ``report``:
+    the run's report (what was read and stored), for the command's summary."""
+
+    def __init__(self, message: str, lines: tuple[str, ...] = (), report: object | None = None) -> None:
+        super().__init__(message)
+        self.lines = lines or (message,)
+        self.report = report
 
 
 class WarehouseError(MediamonError):

@@ -24,6 +24,8 @@ class Outcome(StrEnum):
     INVALID_URL = "invalid_url"              # not an http(s) URL we can request
     EMPTY_EXTRACTION = "empty_extraction"    # fetched HTML, but no article text in it
     NOT_ARCHIVED = "not_archived"            # dead link, and the web archive holds no capture of it
+    TRUNCATED = "truncated"                  # a WARC/ARC record holds only part of the response (the file is cut
+                                             # short or damaged there, or the crawler truncated it): not analysed
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,6 +57,7 @@ def run_recorded(flow_name: str, settings: Settings, work: Callable[[Warehouse, 
             report.status = "interrupted" if report.stop.is_set() else "completed"
         except BaseException as exc:
             report.status, error = "failed", f"{type(exc).__name__}: {exc}"[:1000]
+            report.seconds = time.monotonic() - started  # the report may still be shown (ArchiveUnreadable)
             raise
         finally:
             warehouse.finish_run(report.run_id, report.status, urls_planned=report.urls_planned,

@@ -60,6 +60,13 @@ class ProgressReport:
         elif self.total and self.done and self.done != self._printed:
             self._line()
 
+    def describe(self, description: str) -> None:
+        """Say what is being done now (the bar's label; the next progress line's, without a bar)."""
+        with self._lock:
+            self.description = description
+            if self._bar:
+                self._bar.update(self._task, description=description)
+
     def advance(self, n: int = 1) -> None:
         with self._lock:
             self.done += n

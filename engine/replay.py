@@ -1,13 +1,13 @@
-"""Jobs that read WARC files instead of the network: reprocess the raw archive, backfill from WARC.
+"""Reprocess: the raw archive read back instead of the network (the WARC backfill is ``engine.warc_ingest``).
 
 ``reprocess_archive`` re-extracts, re-detects and re-dedupes each URL's latest archived page from
 the raw archive, with no network at all: the stored fetch rows stay, the derived rows (article,
 fingerprint, duplicate pairs, clusters) are replaced batch by batch through the same commit as a
-live run. ``ingest_warc_files`` ingests the response records of WARC files made elsewhere as fetch
-attempts with ``via = 'warc'``. Both analyse on every core, through the same pool as a live run.
+live run, analysed on every core through the same pool as a live run. The pages a WARC backfill
+stored are read back from the files they came from.
 
 Unreadable input (a damaged WARC, a missing archive file) never stops the work early: every record
-that can be read is ingested and committed, then the run ends ``failed`` with the damage named
+that can be read is reprocessed and committed, then the run ends ``failed`` with the damage named
 (file and byte) and the command exits 2.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterator
 
-from archive.reader import ArchiveReader, WarcDamaged, iter_responses
+from archive.reader import ArchiveReader, WarcDamaged
 from core.errors import ArchiveUnreadable
 from core.records import FetchResult
 from core.settings import Settings
@@ -25,7 +25,6 @@ from engine.progress import ProgressReport
 from engine.report import RunReport
 from engine.runner import run_pipelined
 from engine.sinks import WarehouseSink
-from engine.warc_source import captured_within, is_page, warc_fetch
 from warehouse import Warehouse
 from warehouse.archived import replay
 
@@ -66,45 +65,3 @@ def reprocess_archive(warehouse: Warehouse, settings: Settings, report: RunRepor
         run_pipelined(batches, Analyser(pool), WarehouseSink(warehouse, report, progress), report.stop)
     if problems:
         raise unreadable(problems, "every other archived page was reprocessed")
-
-
-def _warc_batches(paths: list[Path], settings: Settings, since: date | None, until: date | None,
-                  report: RunReport, progress: ProgressReport,
-                  problems: list[WarcDamaged]) -> Iterator[list[FetchResult]]:
-    """The page records of ``paths`` captured in [since, until], in batches, each file up to any damage."""
-    batch: list[FetchResult] = []
-    urls: set[str] = set()
-    for path in paths:
-        source, read = path.resolve(), 0
-        try:
-            for record in iter_responses(path, max_body=settings.max_bytes):
-                progress.advance(record.offset - read)
-                read = record.offset
-                if not (is_page(record) and captured_within(record, since, until)):
-                    continue
-                fetch = warc_fetch(record, source, settings.max_bytes)
-                # one URL twice in a batch would be two articles in one transaction: the later replaces
-                if len(batch) >= settings.batch_size or fetch.url in urls:
-                    yield batch
-                    batch, urls = [], set()
-                batch.append(fetch)
-                urls.add(fetch.url)
-                report.urls_planned += 1
-        except WarcDamaged as exc:
-            problems.append(exc)
-        progress.advance(path.stat().st_size - read)
-    if batch:
-        yield batch
-
-
-def ingest_warc_files(warehouse: Warehouse, settings: Settings, report: RunReport, paths: list[Path],
-                      since: date | None, until: date | None) -> None:
-    """Every response record of ``paths`` captured in [since, until], in batches, each file up to any damage."""
-    problems: list[WarcDamaged] = []
-    total = sum(path.stat().st_size for path in paths)
-    with AnalysisPool.for_settings(settings) as pool, \
-            ProgressReport("reading WARC files", total, "bytes", settings.progress_interval) as progress:
-        batches = _warc_batches(paths, settings, since, until, report, progress, problems)
-        run_pipelined(batches, Analyser(pool), WarehouseSink(warehouse, report), report.stop)
-    if problems:
-        raise unreadable(problems, "every record before the damage was ingested")

@@ -4,7 +4,32 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+from archive.scan import Damage
 from warehouse.store import BatchCounts
+
+
+@dataclass(slots=True)
+class WarcFileResult:
+    """What a WARC backfill made of one file: records read, responses ingested, the stretches that could not be read."""
+
+    path: str
+    records: int = 0    # WARC or ARC records read (every type)
+    ingested: int = 0   # response records stored as fetch attempts
+    damage: tuple[Damage, ...] = ()
+
+    def damaged_from(self) -> str:
+        """Where the first damage starts ('' when the file read whole)."""
+        if not self.damage:
+            return ""
+        start = self.damage[0].start
+        return str(start.offset) if start.in_file else f"{start.offset} (decompressed)"
+
+    def line(self) -> str:
+        """The file's damage in one line: the first stretch in full, how many more, what was read."""
+        first, more = self.damage[0], self.damage[1:]
+        extra = f"; {len(more)} more damaged stretch{'es' if len(more) > 1 else ''}, the next from byte " \
+                f"{more[0].start.offset}" if more else ""
+        return f"{self.path}: {first.describe()}{extra}; {self.records} records read, {self.ingested} ingested"
 
 
 @dataclass(slots=True)
@@ -21,6 +46,7 @@ class RunReport:
     seconds: float = 0.0
     shards: int = 0               # sharded backfill: shards landed
     landing_seconds: float = 0.0  # sharded backfill: wall of the commit step (copy WARCs, read, land)
+    warc_files: list[WarcFileResult] = field(default_factory=list)  # WARC backfill: each file's result
     # set by Ctrl-C or SIGTERM (engine.interrupt): the run takes no new work and ends ``interrupted``
     stop: threading.Event = field(default_factory=threading.Event, repr=False, compare=False)
 
@@ -47,5 +73,13 @@ class RunReport:
         if self.shards:
             rows += [{"what": "shards landed", "count": str(self.shards)},
                      {"what": "commit step seconds", "count": f"{self.landing_seconds:.1f}"}]
+        if self.warc_files:
+            damaged = sum(1 for result in self.warc_files if result.damage)
+            rows.append({"what": "WARC files read / damaged", "count": f"{len(self.warc_files)} / {damaged}"})
         rows += [{"what": "seconds", "count": f"{self.seconds:.1f}"}, {"what": "database", "count": self.db_path}]
         return rows
+
+    def file_rows(self) -> list[dict[str, str]]:
+        """One row per WARC file of a WARC backfill: file, records read, ingested, damaged from byte."""
+        return [{"file": result.path, "records read": str(result.records), "ingested": str(result.ingested),
+                 "damaged from byte": result.damaged_from()} for result in self.warc_files]

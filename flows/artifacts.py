@@ -13,5 +13,10 @@ def publish_artifacts(report: RunReport) -> None:
     lines = [f"# mediamon {report.flow} run `{report.run_id}`: {report.status}", "",
              "| what | count |", "|---|---|"]
     lines += [f"| {row['what'].strip()} | {row['count']} |" for row in report.rows()]
+    if report.warc_files:
+        create_table_artifact(table=report.file_rows(), key=f"{key}-files",
+                              description=f"mediamon {report.flow} run {report.run_id}: each WARC file")
+        lines += ["", "| file | records read | ingested | damaged from byte |", "|---|---|---|---|"]
+        lines += [f"| {' | '.join(row.values())} |" for row in report.file_rows()]
     create_markdown_artifact(markdown="\n".join(lines), key=f"{key}-summary",
                              description=f"mediamon {report.flow} run summary")

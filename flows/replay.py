@@ -10,10 +10,11 @@ from pathlib import Path
 
 from prefect import flow
 
-from core.errors import InputError
+from core.errors import ArchiveUnreadable, InputError
 from core.settings import load_settings
 from engine import jobs
-from engine.replay import ingest_warc_files, reprocess_archive
+from engine.replay import reprocess_archive
+from engine.warc_ingest import ingest_warc_files
 from engine.report import RunReport
 from flows.artifacts import publish_artifacts
 
@@ -35,13 +36,18 @@ def reprocess(db_path: str | None = None, since: str | None = None) -> RunReport
 @flow(name="mediamon-backfill-warc")
 def backfill_warc(warc_files: list[str], db_path: str | None = None, since: str | None = None,
                   until: str | None = None) -> RunReport:
-    """Ingest the response records of WARC files made elsewhere (captured between ``since`` and ``until``)."""
+    """Ingest the response records of WARC and ARC files made elsewhere (captured between ``since`` and ``until``)."""
     settings = load_settings(db_path=Path(db_path) if db_path else None)
     paths = [Path(name) for name in warc_files]
     for path in paths:
         if not path.is_file():
             raise InputError(f"WARC file not found: {path}")
-    report = jobs.run_recorded("backfill-warc", settings, lambda warehouse, report: ingest_warc_files(
-        warehouse, settings, report, paths, _day(since), _day(until)))
+    try:
+        report = jobs.run_recorded("backfill-warc", settings, lambda warehouse, report: ingest_warc_files(
+            warehouse, settings, report, paths, _day(since), _day(until)))
+    except ArchiveUnreadable as damaged:
+        if damaged.report is not None:
+            publish_artifacts(damaged.report)  # what was read and stored, file by file, damage included
+        raise
     publish_artifacts(report)
     return report

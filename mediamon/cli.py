@@ -1,6 +1,7 @@
 """The ``mediamon`` command line."""
 from __future__ import annotations
 
+import glob
 import re
 import sys
 from datetime import date
@@ -69,13 +70,42 @@ def _day(flag: str, value: Optional[str]) -> Optional[date]:
     fail(f"{flag} {value!r} is not a date (YYYY-MM-DD)", 2)
 
 
-def _warc_files(paths: list[Path]) -> list[Path]:
-    for path in paths:
-        if not path.exists():
-            fail(f"WARC file not found: {path}", 2)
-        if not path.is_file():
-            fail(f"WARC file is not a file: {path}", 2)
-    return paths
+# what a folder given to --warc is searched for (compressions mediamon cannot read are named, then reported)
+WARC_NAME = re.compile(r"\.w?arc(\.(gz|lz4|zst|zstd|bz2|xz))?$", re.IGNORECASE)
+
+
+def _in_folder(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.rglob("*") if path.is_file() and WARC_NAME.search(path.name))
+
+
+def _named_files(argument: Path) -> list[Path]:
+    """The files one ``--warc`` argument names; bad usage (exit 2) when it names none."""
+    if argument.is_dir():
+        files = _in_folder(argument)
+        if not files:
+            fail(f"no WARC or ARC files in {argument}", 2)
+        return files
+    if argument.exists():
+        if not argument.is_file():
+            fail(f"WARC file is not a file: {argument}", 2)
+        return [argument]
+    if not re.search(r"[*?[]", str(argument)):
+        fail(f"WARC file not found: {argument}", 2)
+    matches = sorted(Path(match) for match in glob.glob(str(argument), recursive=True))
+    files = [file for match in matches for file in (_in_folder(match) if match.is_dir() else [match])]
+    if not files:
+        fail(f"no WARC file matches {argument}", 2)
+    return files
+
+
+def _warc_files(arguments: list[Path]) -> list[Path]:
+    """The files ``--warc`` names: a file as it is, a folder's WARC and ARC files (its subfolders too),
+    a glob pattern's matches (``**`` crosses folders); each file once, in the order named."""
+    found: dict[Path, Path] = {}
+    for argument in arguments:
+        for file in _named_files(argument):
+            found.setdefault(file.resolve(), file)
+    return list(found.values())
 
 
 @app.command()
@@ -83,9 +113,10 @@ def backfill(
     urls: Annotated[Optional[Path], typer.Option("--urls", help="file of URLs, one a line (# comments allowed)")] = None,
     warc: Annotated[Optional[list[Path]], typer.Option(
         "--warc", show_default=False,
-        help="WARC file made elsewhere (Common Crawl, another crawler); more files may follow")] = None,
+        help="WARC or ARC file made elsewhere (Common Crawl, another crawler), a folder of them, or a glob "
+             "pattern ('crawl/**/*.warc.gz'); more may follow")] = None,
     more: Annotated[Optional[list[Path]], typer.Argument(
-        metavar="[WARC]...", show_default=False, help="more WARC files, after --warc")] = None,
+        metavar="[WARC]...", show_default=False, help="more WARC files, folders or patterns, after --warc")] = None,
     since: Annotated[Optional[str], typer.Option(
         "--since", show_default=False, help="with --warc: captured on or after this day (YYYY-MM-DD, UTC)")] = None,
     until: Annotated[Optional[str], typer.Option(

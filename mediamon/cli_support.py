@@ -28,6 +28,10 @@ def quiet_prefect() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # Prefect's background senders log under their class names, outside its logging settings: as the
+    # process exits, "Still processing items: 3 items remaining..." would follow mediamon's last line
+    for service in ("EventsWorker", "APILogWorker"):
+        logging.getLogger(service).setLevel(logging.ERROR)
 
 
 def start_prefect(settings) -> None:
@@ -48,7 +52,13 @@ def start_prefect(settings) -> None:
 
 
 def fail(message: str, code: int) -> None:
-    err.print(f"mediamon: error: {message}", markup=False, highlight=False, soft_wrap=True)
+    fail_lines((message,), code)
+
+
+def fail_lines(messages: tuple[str, ...], code: int) -> None:
+    """Each message on a line of its own (``mediamon: error: ...``), then exit with ``code``."""
+    for message in messages:
+        err.print(f"mediamon: error: {message}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -132,7 +142,10 @@ def execute(flow_call) -> None:
         err.print(f"mediamon: {exc}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code)
     except MediamonError as exc:
-        fail(str(exc), exc.exit_code)
+        shown = getattr(exc, "report", None)  # what the run did before it failed (a WARC backfill's files)
+        if shown is not None:
+            print_summary(out, shown)
+        fail_lines(getattr(exc, "lines", None) or (str(exc),), exc.exit_code)
     except httpx.HTTPError as exc:  # the Prefect server went away during the run
         fail(f"lost the Prefect server during the run ({type(exc).__name__}: {str(exc).strip()[:200]}); "
              f"what was committed before is kept", 1)

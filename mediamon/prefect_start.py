@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Callable, Iterator
 
 from core.errors import PrefectUnavailable
@@ -26,14 +27,18 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec
 
 
 @contextmanager
-def _detached_popen() -> Iterator[None]:
-    """Within the block, processes started with subprocess.Popen get their own session (and, on
-    Linux, SIGTERM when this thread's process dies)."""
+def _detached_popen(log) -> Iterator[None]:
+    """Within the block, processes started with subprocess.Popen get their own session, write their
+    console output to ``log`` (a server started as a subprocess inherits the terminal, and what it logs
+    as it is stopped at exit would follow mediamon's last line), and on Linux get SIGTERM when this
+    process dies."""
     real = subprocess.Popen
 
     def detached(*args, **kwargs):
         kwargs.setdefault("start_new_session", True)
         kwargs.setdefault("preexec_fn", _die_with_parent)
+        kwargs.setdefault("stdout", log)
+        kwargs.setdefault("stderr", subprocess.STDOUT)
         return real(*args, **kwargs)
 
     subprocess.Popen = detached
@@ -64,7 +69,7 @@ def check_server(api_url: str, timeout: float = 10.0) -> None:
 def start_prefect(timeout: float, say: Callable[[str], None]) -> None:
     """Make sure the Prefect API a flow will use answers: the configured server, or the local one
     started here within ``timeout`` seconds."""
-    from prefect.settings import PREFECT_API_URL
+    from prefect.settings import PREFECT_API_URL, PREFECT_HOME
 
     api_url = PREFECT_API_URL.value()
     if api_url:
@@ -76,11 +81,13 @@ def start_prefect(timeout: float, say: Callable[[str], None]) -> None:
     if server.running:
         return
     say("starting Prefect's local server (the first start on a new machine can take a minute)")
+    log_path = Path(PREFECT_HOME.value()) / "mediamon-local-server.log"
     try:
-        with _detached_popen():
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        with log_path.open("ab") as log, _detached_popen(log):
             server.start(timeout=max(1, round(timeout)))
     except Exception as exc:
         raise PrefectUnavailable(
-            f"Prefect's local server did not answer within {timeout:.0f} s ({_first_line(exc)}); "
-            f"raise MEDIAMON_PREFECT_START_TIMEOUT, or start a server (`prefect server start`) and "
-            f"set PREFECT_API_URL") from None
+            f"Prefect's local server did not answer within {timeout:.0f} s ({_first_line(exc)}; its log: "
+            f"{log_path}); raise MEDIAMON_PREFECT_START_TIMEOUT, or start a server (`prefect server start`) "
+            f"and set PREFECT_API_URL") from None

@@ -12,6 +12,18 @@ def print_summary(console: Console, report) -> None:
     for row in report.rows():
         table.add_row(row["what"], row["count"])
     console.print(table)
+    if getattr(report, "warc_files", None):
+        print_files(console, report.file_rows())
+
+
+def print_files(console: Console, rows: list[dict[str, str]]) -> None:
+    """A WARC backfill's files: records read, responses ingested, where damage starts."""
+    table = Table(title="WARC files", pad_edge=False)
+    for column in ("file", "records read", "ingested", "damaged from byte"):
+        table.add_column(column, overflow="fold", justify="left" if column == "file" else "right")
+    for row in rows:
+        table.add_row(*row.values())
+    console.print(table)
 
 
 def print_runs(console: Console, rows: list[tuple]) -> None:

@@ -36,8 +36,10 @@ def test_a_damaged_warc_is_one_line_naming_file_and_byte_and_exit_2(tmp_path, mo
     result = CliRunner().invoke(app, ["backfill", "--warc", str(broken), "--db", str(tmp_path / "m.duckdb")])
     assert result.exit_code == 2
     [line] = result.stderr.strip().splitlines()
-    assert line == (f"mediamon: error: {broken}: damaged from byte {cut} on (EOFError: 50 trailing bytes are not a "
-                    "complete record); every record before the damage was ingested")
+    assert line == (f"mediamon: error: {broken}: damaged from byte {cut} (the file ends inside the gzip member "
+                    f"starting at byte {cut}); nothing after it could be read; 2 records read, 2 ingested")
+    # what was read is reported file by file all the same
+    assert "WARC files" in result.stdout and "damaged from byte" in result.stdout
     # Prefect's log of the failed flow run, with its traceback, is not shown
     assert not [r for r in caplog.records if r.exc_info and isinstance(r.exc_info[1], InputError)]
     assert "Traceback" not in result.output
@@ -61,10 +63,14 @@ def test_an_archive_folder_that_cannot_be_written_is_exit_1_before_any_fetch(tmp
     (["backfill", "--urls", "u.txt", "--warc", "x.warc.gz"], "backfill takes --urls FILE or --warc FILE..., not both"),
     (["backfill", "--warc", "x.warc.gz", "--since", "2020-05-02", "--until", "2020-05-01"],
      "--since 2020-05-02 is after --until 2020-05-01"),
+    (["backfill", "--warc", "empty"], "no WARC or ARC files in empty"),
+    (["backfill", "--warc", "crawls/*.warc.gz"], "no WARC file matches crawls/*.warc.gz"),
     (["reprocess", "--since", "May 2020"], "--since 'May 2020' is not a date (YYYY-MM-DD)"),
     (["reprocess", "--db", "none.duckdb"], "no database at none.duckdb: nothing to reprocess"),
 ])
 def test_bad_usage_is_one_line_and_exit_2(tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.txt").write_text("not a WARC file")
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2 and result.stderr.strip() == f"mediamon: error: {message}"

@@ -111,9 +111,10 @@ def test_a_damaged_warc_keeps_every_record_before_the_damage(crawl, loopback_env
     broken.write_bytes(path.read_bytes()[:cut])
     db = loopback_env / "test.duckdb"
 
-    with pytest.raises(ArchiveUnreadable, match=r"broken\.warc\.gz: damaged from byte \d+ on .*before the damage"):
+    with pytest.raises(ArchiveUnreadable, match=rf"broken\.warc\.gz: damaged from byte {offsets[10]} \(.+\); "
+                                                 "nothing after it could be read; 20 records read, 10 ingested"):
         backfill_warc(warc_files=[str(broken)], db_path=str(db))
 
     assert query(db, "SELECT count(*) FROM articles") == [(10,)]
     [(status, error, planned)] = query(db, "SELECT status, error, urls_planned FROM runs")
-    assert status == "failed" and "broken.warc.gz: damaged from byte" in error and planned == 10
+    assert status == "failed" and f"broken.warc.gz: damaged from byte {offsets[10]} (" in error and planned == 10
