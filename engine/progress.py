@@ -1,7 +1,8 @@
 """Progress of long work, per item, with rate and time left.
 
 On a terminal: a bar (done/total, rate, elapsed, time left), redrawn as items complete. Elsewhere
-(cron, nohup, a Prefect worker's log): one line on stderr every ``interval`` seconds and at the end,
+(cron, nohup, a Prefect worker's log): one line on stderr every ``interval`` seconds (and at the end
+of a run that printed one),
 e.g. ``mediamon: fetching: 120/1810 URLs (6.6%), 4.1/s, 6m 52s left``. Thread-safe: the fetch threads
 advance it as each URL completes.
 """
@@ -57,8 +58,8 @@ class ProgressReport:
     def __exit__(self, *exc_info: object) -> None:
         if self._bar:
             self._bar.stop()
-        elif self.total and self.done and self.done != self._printed:
-            self._line()
+        elif self._printed >= 0 and self.done != self._printed:
+            self._line()  # a run long enough to have shown progress ends with its last figures
 
     def describe(self, description: str) -> None:
         """Say what is being done now (the bar's label; the next progress line's, without a bar)."""

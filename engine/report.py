@@ -32,6 +32,21 @@ class WarcFileResult:
         return f"{self.path}: {first.describe()}{extra}; {self.records} records read, {self.ingested} ingested"
 
 
+class StopRequest(threading.Event):
+    """The event Ctrl-C or SIGTERM sets; it pickles as its state (a report travels as a Prefect result,
+    and a failed run's error carries its report)."""
+
+    def __reduce__(self):
+        return _stop_request, (self.is_set(),)
+
+
+def _stop_request(is_set: bool) -> StopRequest:
+    request = StopRequest()
+    if is_set:
+        request.set()
+    return request
+
+
 @dataclass(slots=True)
 class RunReport:
     run_id: str
@@ -48,7 +63,7 @@ class RunReport:
     landing_seconds: float = 0.0  # sharded backfill: wall of the commit step (copy WARCs, read, land)
     warc_files: list[WarcFileResult] = field(default_factory=list)  # WARC backfill: each file's result
     # set by Ctrl-C or SIGTERM (engine.interrupt): the run takes no new work and ends ``interrupted``
-    stop: threading.Event = field(default_factory=threading.Event, repr=False, compare=False)
+    stop: threading.Event = field(default_factory=lambda: StopRequest(), repr=False, compare=False)
 
     def rows(self) -> list[dict[str, str]]:
         """(what, count) rows: the same figures the console summary and the artifact show."""
