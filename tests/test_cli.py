@@ -58,6 +58,7 @@ def test_bundled_seeds_are_the_default_input():
     assert len(names) == 5 and names[0].startswith("000_")
 
 
+@pytest.mark.slow
 def test_run_then_status(tmp_path, server):
     page = server.route("/a", Reply(200, html_page("A page", ["Words of an article about the appeal. " * 20]),
                                     {"Content-Type": "text/html"}))

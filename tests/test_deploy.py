@@ -1,4 +1,5 @@
 """Integration: a real Prefect server on 127.0.0.1, a process worker, the deployments of deploy/prefect.yaml."""
+import pytest
 import subprocess
 import time
 
@@ -10,6 +11,7 @@ from testkit.prefect_server import start, stop, wait_for
 from testkit.loopback import Reply, html_page
 
 
+@pytest.mark.slow
 def test_nightly_deployment_on_a_server_and_a_worker(prefect_server, server, tmp_path):
     api, env, home = prefect_server
     started = time.monotonic()

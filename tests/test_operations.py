@@ -10,6 +10,8 @@ import pytest
 
 from testkit.loopback import Reply, html_page
 
+pytestmark = pytest.mark.slow  # real Prefect servers, subprocesses, kill -9
+
 WORDS = ["karabakh", "appeal", "diaspora", "election", "regime", "baku", "osce", "peace", "law", "community",
          "international", "statement", "ceasefire", "region", "shusha", "minsk", "group", "armenia", "council"]
 

@@ -7,6 +7,7 @@ the language rule; two of them declare the wrong language, one declares none.
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from flows.runs import backfill_urls
 from testkit.loopback import Reply
@@ -34,6 +35,7 @@ def _articles(db: Path, columns: str) -> dict[str, tuple]:
         return {url: tuple(rest) for url, *rest in con.execute(f"SELECT url, {columns} FROM articles").fetchall()}
 
 
+@pytest.mark.slow
 def test_every_held_out_page_gets_the_right_language(server, loopback_env):
     languages, db = _backfill_held_out_pages(server, loopback_env)
     assert {url: row[0] for url, row in _articles(db, "language").items()} == languages  # every one right

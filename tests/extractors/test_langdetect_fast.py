@@ -51,6 +51,7 @@ def test_the_same_probabilities_to_the_last_bit_in_every_script():
     assert _fast("12345 67 -- ()") == _stock("12345 67 -- ()") == "error: No features in text."
 
 
+@pytest.mark.slow
 def test_the_same_answers_on_third_party_sentences_words_and_word_pairs():
     if not LANGID.is_dir():
         pytest.skip(f"needs the labelled sentences at {LANGID} (../shared beside the checkout)")

@@ -3,6 +3,8 @@ import pytest
 
 from testkit.misbehaving_seed import FAST_DRIP_EVERY, FAST_SETTINGS, report, run_scenario
 
+pytestmark = pytest.mark.slow  # a real mediamon run against misbehaving servers
+
 
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory):

@@ -54,6 +54,7 @@ def block_network(monkeypatch) -> list:
     return attempts
 
 
+@pytest.mark.slow
 def test_reprocess_after_the_server_is_gone_reproduces_every_benchmark_article(loopback_env, aeb_pages, monkeypatch):
     db = loopback_env / "test.duckdb"
     with LoopbackServer() as server:

@@ -22,6 +22,8 @@ from tests.conftest import PREFECT, ROOT
 from testkit.loopback import Reply, html_page
 from testkit.prefect_server import start, stop, wait_for
 
+pytestmark = pytest.mark.slow  # a real Prefect server, workers, kill -9
+
 POOL = "mediamon-shards"
 
 
