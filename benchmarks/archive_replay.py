@@ -22,7 +22,6 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=1, help="serve each page under this many URLs")
     args = parser.parse_args()
-    root = Path(__file__).resolve().parent.parent
     from testkit.corpus import aeb_available, aeb_dir, load_aeb
 
     if not aeb_available():

@@ -23,7 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from extractors.crosslingual import anchor_score, anchors
+from core.similarity import anchor_score
+from extractors.crosslingual import anchors
 from extractors.fingerprint import fingerprint
 from warehouse.db import connect
 from warehouse.dedupe import IndexEntry, find_duplicates, index_documents

@@ -12,19 +12,15 @@ Prefect flow) into a temporary DuckDB file, and scores ``articles.text`` against
 from __future__ import annotations
 
 import os
-import re
-import statistics
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 from testkit.extraction_score import score
 
 
 def main() -> int:
-    root = Path(__file__).resolve().parent.parent
     from testkit.corpus import aeb_available, aeb_dir, load_aeb
 
     if not aeb_available():

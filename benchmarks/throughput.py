@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 from testkit.corpus import aeb_available, aeb_dir, load_aeb
 from benchmarks.profile_share import classify_raw_profile
-from testkit.loopback import LoopbackServer, Reply, serve_conditional
+from testkit.loopback import LoopbackServer, serve_conditional
 from testkit.prefect_server import free_port, start, stop, wait_for
 
 

@@ -19,8 +19,6 @@ import re
 from functools import lru_cache
 
 from core.records import Anchor
-from core.similarity import (EVIDENCE_SHOWN, KIND_WEIGHT, MIN_ALIGNED, MIN_SCORE, CrossLingualMatch,  # noqa: F401
-                             anchor_score, anchor_weight)
 from core.transliteration import TURKIC_LETTERS, skeleton, to_ascii
 
 

@@ -5,6 +5,7 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Callable
 
 
@@ -112,3 +113,12 @@ def serve_conditional(server: LoopbackServer, pages: dict[str, bytes], copies: i
         for key, body in pages.items():
             urls.append(server.route(f"/c{copy}/{key}.html", handler(body, f'"{key[:16]}"')))
     return urls
+
+
+def seed_citing(server: LoopbackServer, folder: Path, text: str = "A seed that cites one page: {page}") -> str:
+    """A seeds folder (``folder``, created) with one seed citing a page the server serves; return its URL."""
+    page = server.route("/a", Reply(200, html_page("A page", ["Words of an article about the appeal. " * 20]),
+                                    {"Content-Type": "text/html"}))
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "s.txt").write_text(text.format(page=page, dead=server.url("/dead")) + "\n")
+    return page

@@ -1,6 +1,5 @@
 """A real Prefect server (and workers) as subprocesses, for integration tests."""
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -8,6 +7,8 @@ import time
 from pathlib import Path
 
 import requests
+
+from mediamon.serve_server import stop_group
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFECT = [sys.executable, "-m", "prefect"]
@@ -36,13 +37,7 @@ def start(args, env, log: Path) -> subprocess.Popen:
 
 
 def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    stop_group(process, timeout=20)
 
 
 def run_prefect_server(tmp_path_factory):

@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 from core.settings import bundled_seeds_dir
-from testkit.loopback import Reply, html_page
+from testkit.loopback import seed_citing
 
 
 def mediamon(*args, env=None, cwd=None, timeout=180):
@@ -60,11 +60,8 @@ def test_bundled_seeds_are_the_default_input():
 
 @pytest.mark.slow
 def test_run_then_status(tmp_path, server):
-    page = server.route("/a", Reply(200, html_page("A page", ["Words of an article about the appeal. " * 20]),
-                                    {"Content-Type": "text/html"}))
     seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "s.txt").write_text(f"A seed that cites one page: {page} and one dead link {server.url('/dead')}.\n")
+    seed_citing(server, seeds, "A seed that cites one page: {page} and one dead link {dead}.")
     env = {"MEDIAMON_ALLOW_HOSTS": "127.0.0.1", "MEDIAMON_PER_HOST_DELAY": "0",
            "PREFECT_HOME": str(tmp_path / "prefect")}
     result = mediamon("run", "--seeds", str(seeds), "--db", str(tmp_path / "m.duckdb"), env=env, cwd=tmp_path)

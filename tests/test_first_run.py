@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from testkit.loopback import Reply, html_page
+from testkit.loopback import seed_citing
 
 BUSY = "import time\nend = time.time() + 600\nwhile time.time() < end:\n    pass\n"
 
@@ -17,11 +17,8 @@ BUSY = "import time\nend = time.time() + 600\nwhile time.time() < end:\n    pass
 def test_mediamon_run_on_a_fresh_home_with_both_cores_busy(server, tmp_path):
     """`mediamon run` as the README runs it, except that its seed cites the loopback server (tests never
     leave 127.0.0.1), with the installed entry point and every PREFECT_* and MEDIAMON_* setting unset."""
-    page = server.route("/a", Reply(200, html_page("A page", ["Words of an article about the appeal. " * 20]),
-                                    {"Content-Type": "text/html"}))
     seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "s.txt").write_text(f"A seed that cites one page: {page}\n")
+    seed_citing(server, seeds)
     home = tmp_path / "home"
     home.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "MEDIAMON_"))}

@@ -4,23 +4,19 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import duckdb
 import pytest
 
-from testkit.loopback import Reply, html_page
+from testkit.loopback import seed_citing
 from testkit.prefect_server import PREFECT, wait_for
 
 
 @pytest.mark.slow
 def test_a_served_nightly_run_stores_its_articles(prefect_server, server, tmp_path):
     api, prefect_env, _ = prefect_server
-    page = server.route("/a", Reply(200, html_page("A page", ["Words of an article about the appeal. " * 20]),
-                                    {"Content-Type": "text/html"}))
     seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "s.txt").write_text(f"A seed that cites one page: {page}\n")
+    page = seed_citing(server, seeds)
     db = tmp_path / "m.duckdb"
     env = {**os.environ, **prefect_env, "MEDIAMON_ALLOW_HOSTS": "127.0.0.1", "MEDIAMON_PER_HOST_DELAY": "0",
            "MEDIAMON_ARCHIVE_DIR": str(tmp_path / "archive")}

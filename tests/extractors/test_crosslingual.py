@@ -2,7 +2,8 @@ from collections import Counter
 from pathlib import Path
 
 from core.transliteration import close_spellings
-from extractors.crosslingual import MIN_SCORE, anchor_score, anchors, skeleton, to_ascii
+from core.similarity import MIN_SCORE, anchor_score
+from extractors.crosslingual import anchors, skeleton, to_ascii
 
 TUNING = Path(__file__).resolve().parents[1] / "data" / "dedupe" / "tuning"
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

@@ -1,6 +1,7 @@
 import random
 
-from extractors.fingerprint import BANDS, estimated_jaccard, fingerprint, normalized_sha256, shingles
+from core.similarity import estimated_jaccard
+from extractors.fingerprint import BANDS, fingerprint, normalized_sha256, shingles
 
 
 def _words(n: int, seed: int) -> list[str]:

@@ -19,7 +19,7 @@ import requests
 from testkit.loopback import serve_conditional
 from flows.runs import backfill_urls
 from tests.conftest import PREFECT, ROOT
-from testkit.loopback import Reply, html_page
+from testkit.loopback import html_page
 from testkit.prefect_server import start, stop, wait_for
 
 pytestmark = pytest.mark.slow  # a real Prefect server, workers, kill -9
