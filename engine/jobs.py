@@ -19,6 +19,7 @@ from engine.progress import ProgressReport
 from engine.report import RunReport
 from engine.runner import run_pipelined
 from engine.sinks import WarehouseSink
+from extractors.links import canonical_url
 from fetch import Fetcher
 from fetch.pacing import interleave_by_host
 from warehouse import Warehouse
@@ -112,7 +113,7 @@ def fetch_batches(urls: list[str], batch_size: int, known: KnownUrls | None = No
 def fetch_urls(warehouse: Warehouse, urls: list[str], report: RunReport, settings: Settings) -> None:
     """Fetch, analyse and commit ``urls`` batch by batch, the next batch fetched while one commits."""
     archive = WarcArchive(settings.archive_path, settings.warc_max_bytes)
-    fetcher = Fetcher(settings, archive=archive)
+    fetcher = Fetcher(settings, archive=archive, canonical=canonical_url)
     try:
         with BatchProcessor(fetcher, settings) as processor, ProgressReport("fetching", len(urls)) as progress:
             sink = WarehouseSink(warehouse, report, progress, archive, settings.publish_interval)
