@@ -1,8 +1,9 @@
 """A response record of a WARC file made elsewhere, as a fetch attempt (``via = 'warc'``).
 
-The record is judged by the rules a live fetch is judged by: an error status is ``http_error``,
-a non-HTML body ``not_html``, a body over ``MEDIAMON_MAX_BYTES`` ``too_large``, otherwise ``ok``
-(and extraction decides between an article and ``empty_extraction``). Records that are not a page
+The record is judged by the rules a live fetch is judged by: a bot-protection challenge header
+``bot_challenge``, an error status ``http_error``, a non-HTML body ``not_html``, a body over
+``MEDIAMON_MAX_BYTES`` ``too_large``, otherwise ``ok`` (and analysis decides between an article,
+``empty_extraction`` and a page that is not an article). Records that are not a page
 (1xx, redirects, 304) are skipped: a crawler's redirect target is a record of its own.
 """
 from __future__ import annotations
@@ -11,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from extractors.links import canonical_url
-from fetch.exchange import is_html, looks_binary
+from fetch.exchange import challenge_header, is_html, looks_binary
 from core.records import FetchResult, Outcome
 from archive.reader import WarcResponse
 
@@ -45,6 +46,9 @@ def warc_fetch(record: WarcResponse, source: Path, max_bytes: int) -> FetchResul
 
     if url is None:
         return attempt(Outcome.INVALID_URL, f"WARC-Target-URI is not an http(s) URL: {target[:200]}")
+    challenge = challenge_header(record.headers)
+    if challenge:
+        return attempt(Outcome.BOT_CHALLENGE, f"HTTP {status}, {challenge}")
     if status >= 300:
         return attempt(Outcome.HTTP_ERROR, f"HTTP {status}")
     if not is_html(content_type):

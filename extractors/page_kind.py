@@ -91,13 +91,12 @@ def page_kind(body: bytes, url: str, content_type: str | None, article: Article 
     wall or a soft 404 rather than an article; None when nothing says so."""
     text = article.text if article else ""
     same = _same_as_not_found(text, url, not_found)
-    if same:
-        return same
     extracted = len(text.split())
     if extracted >= CONSENT_WORDS or (extracted >= SHORT_WORDS and not _mostly_consent(text, CONSENT_WORDS)):
-        return None
+        return same
     page = _Page(decode_html(body, content_type)[0], text, article.title if article else None)
-    return _challenge(page) or _consent_wall(page, url) or _soft_404(page)
+    # a host that challenges every request challenges its probe too: the page's own kind comes first
+    return _challenge(page) or _consent_wall(page, url) or same or _soft_404(page)
 
 
 class _Page:

@@ -130,10 +130,11 @@ class Fetcher:
 
     def probe_not_found(self, url: str, token: str) -> FetchResult:
         """What ``url``'s host answers for an address beside it that cannot exist (``fetch.probe``): its
-        not-found answer, a 404 or, from a host that serves soft 404s, a page. One attempt chain, as
-        for any page: robots.txt, pacing, address guard, retries, archived."""
+        not-found answer, a 404 or, from a host that serves soft 404s, a page. One attempt (pages of
+        the host wait for it), its hops checked as any page's: robots.txt, pacing, address guard;
+        archived."""
         probe = probe_url(url, token)
-        return self._recorded(probe, "live", lambda: self._with_retries(probe, None, self._page))[-1]
+        return self._recorded(probe, "live", lambda: [self._attempt(probe, None, self._page).result])[-1]
 
     @staticmethod
     def _recorded(url: str, via: str, work: Callable[[], list[FetchResult]]) -> list[FetchResult]:

@@ -201,7 +201,7 @@ def _answer(response: requests.Response, rules: BodyRules, clock: ResponseClock,
     if status == 304:
         _keep_alive(response, clock)
         return {"outcome": Outcome.NOT_MODIFIED}
-    challenge = challenge_header(seen["headers"])
+    challenge = None if rules.any_type else challenge_header(seen["headers"])  # robots.txt, the archive's API: data
     if status >= 300:
         if challenge:
             return {"outcome": Outcome.BOT_CHALLENGE, "error": f"HTTP {status}, {challenge}"}
@@ -220,7 +220,7 @@ def _answer(response: requests.Response, rules: BodyRules, clock: ResponseClock,
         raise _Failure(Outcome.CONNECTION_ERROR, f"{UNDECODABLE}: still gzip once decoded as its Content-Encoding "
                                                  "says (compressed twice, declared once)", final=True)
     cut = "length" if rules.truncate and len(body) >= rules.max_bytes else None
-    if challenge and not rules.any_type:
+    if challenge:
         return {"outcome": Outcome.BOT_CHALLENGE, "body": body, "error": challenge}
     return {"outcome": Outcome.OK, "body": body, "truncated": cut}
 

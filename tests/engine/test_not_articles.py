@@ -153,3 +153,24 @@ def test_the_run_records_them_as_outcomes_and_counts_them(settings):
     assert archived == (0,)  # their bytes are in the raw archive, as any fetch's
     rows = {row["what"].strip(): row["count"] for row in report.rows()}
     assert rows["soft_404"] == rows["bot_challenge"] == rows["consent_wall"] == "1"
+
+
+def test_another_crawler_s_warc_records_are_judged_the_same_way(settings):
+    from datetime import datetime, timezone
+    from pathlib import Path
+
+    from archive.reader import WarcResponse
+    from engine.batch import analyse
+    from engine.warc_source import warc_fetch
+
+    def record(status, headers, body):
+        return WarcResponse("https://outlet.example/haber/1", datetime(2020, 5, 21, tzinfo=timezone.utc), status,
+                            (("Content-Type", "text/html; charset=utf-8"), *headers), body, "crawl.warc.gz", 0, None)
+
+    challenged = warc_fetch(record(403, [("CF-Mitigated", "challenge")], b""), Path("/crawl.warc.gz"), 10**6)
+    assert challenged.outcome == Outcome.BOT_CHALLENGE and "cf-mitigated: challenge" in challenged.error
+    for body, outcome in ((pages.consent_wall("tr"), Outcome.CONSENT_WALL), (pages.challenge_page("ru"),
+                          Outcome.BOT_CHALLENGE), (pages.soft_404("en", "/haber/1"), Outcome.SOFT_404),
+                          (pages.article("en"), Outcome.OK)):
+        page = analyse(warc_fetch(record(200, [], body), Path("/crawl.warc.gz"), 10**6), settings)
+        assert (page.fetch.outcome, page.article is None) == (outcome, outcome != Outcome.OK)

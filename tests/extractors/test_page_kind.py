@@ -57,6 +57,13 @@ def test_a_soft_404_in_unlisted_words_is_known_only_by_the_host_s_answer(lang):
     assert kind(pages.article(lang), not_found=answer) is None  # the host's real article, same chrome
 
 
+def test_a_host_that_challenges_every_request_challenges_its_probe_too():
+    for page in (pages.challenge_page("ru"), pages.consent_wall("tr")):
+        expected = kind(page)
+        assert expected in (Outcome.BOT_CHALLENGE, Outcome.CONSENT_WALL)
+        assert kind(page, not_found=answer_of(page)) == expected  # not a soft 404
+
+
 def test_a_redirected_probe_is_compared_by_where_pages_land():
     home = "http://outlet.example/"
     answer = NotFoundAnswer(PROBE, home, "home page text")
