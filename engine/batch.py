@@ -234,7 +234,7 @@ class BatchProcessor:
     def _hand_over(self, fetch: FetchResult):
         """(the attempt without its body, its analysis: a future, a value or None)."""
         answer = self.not_found.for_page(fetch) if self.not_found and NotFoundAnswers.wanted(fetch) else None
-        landed = landed_on_not_found(fetch.url, fetch.final_url or fetch.url, bool(fetch.redirects), answer)
+        landed = landed_on_not_found(fetch.final_url or fetch.url, bool(fetch.redirects), answer)
         if landed is not None:
             return replace(fetch, body=None), landed
         return replace(fetch, body=None), self.pool.submit(fetch, answer)

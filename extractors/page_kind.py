@@ -77,12 +77,18 @@ def page_text(body: bytes, content_type: str | None) -> str:
     return _plain(_INVISIBLE.sub(" ", decode_html(body, content_type)[0]))[:NOT_FOUND_TEXT_CHARS]
 
 
-def landed_on_not_found(requested: str, final_url: str, redirected: bool,
-                        answer: NotFoundAnswer | None) -> NotArticle | None:
-    """A page that redirected to where its host sends addresses that cannot exist (often the home page)."""
-    if answer is None or not redirected or answer.final_url == answer.probe_url or final_url != answer.final_url:
+def landed_on_not_found(final_url: str, redirected: bool, answer: NotFoundAnswer | None) -> NotArticle | None:
+    """A page that redirected to where its host sends addresses that cannot exist: the home page, or
+    a not-found or search page whose query names the address (``/404?from=...``, ``/ara?q=...``)."""
+    if answer is None or not redirected or answer.final_url == answer.probe_url:
+        return None
+    if _without_query(final_url) != _without_query(answer.final_url):
         return None
     return NotArticle(Outcome.SOFT_404, f"redirected to {final_url}, where this host also sends {answer.probe_url}")
+
+
+def _without_query(url: str) -> str:
+    return url.split("#")[0].split("?")[0].rstrip("/")
 
 
 def page_kind(body: bytes, url: str, content_type: str | None, article: Article | None,

@@ -67,10 +67,12 @@ def test_a_host_that_challenges_every_request_challenges_its_probe_too():
 def test_a_redirected_probe_is_compared_by_where_pages_land():
     home = "http://outlet.example/"
     answer = NotFoundAnswer(PROBE, home, "home page text")
-    landed = landed_on_not_found("http://outlet.example/haber/old", home, True, answer)
+    landed = landed_on_not_found(home, True, answer)
     assert isinstance(landed, NotArticle) and landed.outcome == Outcome.SOFT_404
-    assert landed_on_not_found(home, home, False, answer) is None          # the home page itself
-    assert landed_on_not_found("http://outlet.example/a", "http://outlet.example/b", True, answer) is None
+    assert landed_on_not_found(home, False, answer) is None                       # the home page itself
+    assert landed_on_not_found("http://outlet.example/b", True, answer) is None   # an article that moved
+    search = NotFoundAnswer(PROBE, "http://outlet.example/ara?q=mediamon-no-such-page-7f3a", "0 results")
+    assert landed_on_not_found("http://outlet.example/ara?q=old-story", True, search).outcome == Outcome.SOFT_404
     assert kind(pages.article("tr"), not_found=answer) is None  # a redirected probe's text is not compared
 
 
