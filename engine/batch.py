@@ -145,7 +145,7 @@ class AnalysisPool:
                          self.sample_chars, not_found)
 
     def text_of(self, fetch: FetchResult) -> str | None:
-        """The extracted text of ``fetch``'s body, computed on the workers (waits for it)."""
+        """The visible text of ``fetch``'s body (a host's not-found answer), read on the workers (waits for it)."""
         done = self._run(not_found_text, fetch.body, fetch.final_url or fetch.url, fetch.content_type)
         return done.result() if isinstance(done, Future) else done
 

@@ -8,9 +8,10 @@ Each verdict needs the page's *structure* as well as its words, so that a real a
   wording): compared as word triples against that whole page, so it does not matter whether the
   extractor kept a scrap of the site's menu on one page and not the other; the address each page
   echoes ("nothing at /haber/...") is left out. Or the page redirected to where that host sends
-  such addresses. Or, by its own signals, its title
-  or first heading says "not found" (tr, ru, uk, az, en) and it holds little text, or its short
-  text says so (and ``<meta name=robots>`` asks not to index it, or it is only a line).
+  such addresses. Or, by its own signals: its title or first heading says "page not found" (tr,
+  ru, uk, az, en) and it holds little text, or its short text says so (and ``<meta name=robots>``
+  asks not to index it, or it is only a line); a bare "not found" is also a headline, so it counts
+  only on a page of a line or so.
 - **bot challenge**: a page with almost no text of its own that loads a challenge or captcha
   service, or whose few words (title, text, ``<noscript>``) are a browser check ("checking your
   browser", "проверка браузера", "enable JavaScript and cookies", ...) while only scripts run.
