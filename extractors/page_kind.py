@@ -13,8 +13,9 @@ Each verdict needs the page's *structure* as well as its words, so that a real a
   asks not to index it, or it is only a line); a bare "not found" is also a headline, so it counts
   only on a page of a line or so.
 - **bot challenge**: a page with almost no text of its own that loads a challenge or captcha
-  service, or whose few words (title, text, ``<noscript>``) are a browser check ("checking your
-  browser", "проверка браузера", "enable JavaScript and cookies", ...) while only scripts run.
+  service, or whose script sets a cookie and loads the page again (in any language), or whose few
+  words (title, text, ``<noscript>``) are a browser check ("checking your browser", "проверка
+  браузера", "enable JavaScript and cookies", ...) while only scripts and forms are there.
   (A challenge header such as ``cf-mitigated: challenge`` is decided by the HTTP client.)
 - **consent wall**: a short main text that is about cookies and consent sentence after sentence,
   with consent controls (accept/reject buttons in the page's language), a consent platform's
@@ -49,6 +50,9 @@ _TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL
 _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
 _SCRIPT = re.compile(r"<script\b", re.IGNORECASE)
 _FORM = re.compile(r"<form\b", re.IGNORECASE)
+# the classic script challenge, whoever serves it: set a cookie, then load the page again
+_SETS_COOKIE = re.compile(r"document\s*\.\s*cookie\s*=", re.IGNORECASE)
+_RELOADS = re.compile(r"location\s*\.\s*(?:reload|replace|assign|href)\b|location\s*=[^=]", re.IGNORECASE)
 _ROBOTS = re.compile(r"<meta\b[^>]*\bname\s*=\s*[\"']?(?:robots|googlebot)\b[^>]*>", re.IGNORECASE)
 _CONTROL = re.compile(r"<button\b[^>]*>(.*?)</button\s*>|<input\b[^>]*\bvalue\s*=\s*[\"']([^\"']*)|"
                       r"<a\b[^>]*role\s*=\s*[\"']?button[^>]*>(.*?)</a\s*>", re.IGNORECASE | re.DOTALL)
@@ -143,6 +147,9 @@ def _challenge(page: _Page) -> NotArticle | None:
         return NotArticle(Outcome.BOT_CHALLENGE, f"challenge markup {marker.group(0)!r}; {visible} words of text")
     if not (_SCRIPT.search(page.html) or _FORM.search(page.html)):
         return None
+    if _SETS_COOKIE.search(page.html) and _RELOADS.search(page.html):
+        return NotArticle(Outcome.BOT_CHALLENGE, f"a script sets a cookie and loads the page again; {visible} words "
+                                                 "of text")
     said = " ".join([*page.headings(), page.visible, page.noscript()])
     phrase = words.CHALLENGE_TEXT.search(words.fold(said))
     if phrase:

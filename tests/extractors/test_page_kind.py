@@ -32,6 +32,14 @@ def test_bot_challenges_in_every_language(lang):
     assert kind(pages.captcha_page(lang)) == Outcome.BOT_CHALLENGE
 
 
+def test_a_script_challenge_is_known_by_what_it_does_in_any_language():
+    german = pages.challenge_page("tr").replace("Lütfen bekleyin".encode(), b"Bitte warten").replace(
+        "Tarayıcınız kontrol ediliyor. Bu işlem birkaç saniye sürebilir.".encode(), b"Einen Moment bitte.").replace(
+        "Devam etmek için JavaScript'i etkinleştirin.".encode(), b"Bitte aktivieren Sie JavaScript.")
+    verdict = page_kind(german, "http://x/", "text/html", extract_article(german, "http://x/", "text/html"))
+    assert verdict.outcome == Outcome.BOT_CHALLENGE and "sets a cookie" in verdict.reason
+
+
 def test_a_challenge_platform_s_interstitial():
     verdict = page_kind(pages.challenge_with_platform_script(), "http://x/", "text/html", None)
     assert verdict.outcome == Outcome.BOT_CHALLENGE and "challenge markup" in verdict.reason
