@@ -13,7 +13,7 @@ class Outcome(StrEnum):
     NOT_MODIFIED = "not_modified"            # 304 to a conditional GET: the stored article stays current
     HTTP_ERROR = "http_error"                # the server answered 4xx/5xx (see http_status)
     TIMEOUT = "timeout"                      # connect, read or total deadline passed
-    CONNECTION_ERROR = "connection_error"    # refused, reset, truncated or undecodable body
+    CONNECTION_ERROR = "connection_error"    # refused, reset, truncated or undecodable body ('undecodable body: ...')
     DNS_ERROR = "dns_error"                  # the host name does not resolve
     TLS_ERROR = "tls_error"                  # TLS handshake or certificate failure
     TOO_LARGE = "too_large"                  # body over MEDIAMON_MAX_BYTES after decompression
@@ -26,6 +26,13 @@ class Outcome(StrEnum):
     NOT_ARCHIVED = "not_archived"            # dead link, and the web archive holds no capture of it
     TRUNCATED = "truncated"                  # a WARC/ARC record holds only part of the response (the file is cut
                                              # short or damaged there, or the crawler truncated it): not analysed
+    # Not an article: an HTML page came back, but not the one cited (bytes archived; `error` gives the evidence)
+    BOT_CHALLENGE = "bot_challenge"          # bot protection's interstitial (challenge, captcha, "enable JavaScript")
+    CONSENT_WALL = "consent_wall"            # a cookie/privacy consent page served in place of the article
+    SOFT_404 = "soft_404"                    # a "not found" page served with a success status
+
+
+NOT_AN_ARTICLE = frozenset({Outcome.BOT_CHALLENGE, Outcome.CONSENT_WALL, Outcome.SOFT_404})
 
 
 @dataclass(frozen=True, slots=True)

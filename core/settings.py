@@ -46,7 +46,10 @@ class Settings:
     allow_hosts: tuple[str, ...] = ()
     wayback_url: str = "https://web.archive.org"
     wayback: bool = True  # ask the web archive for a snapshot of a dead link
-    wayback_on: tuple[str, ...] = ("dns_error", "connection_error", "timeout", "404", "410")  # what is dead
+    # what is dead: a page that is not the article (a challenge, a consent wall, a soft 404) as much as a 404
+    wayback_on: tuple[str, ...] = ("dns_error", "connection_error", "timeout", "404", "410",
+                                   "bot_challenge", "consent_wall", "soft_404")
+    not_found_probe: bool = True  # ask each host once a run for a page that cannot exist (soft-404 detection)
     warc_max_bytes: int = 1 << 30  # a new WARC file once the current one is this large
     fetch_workers: int = 16
     batch_size: int = 500
@@ -107,6 +110,7 @@ _ENV = {
     "MEDIAMON_WAYBACK_URL": ("wayback_url", values.http_url),
     "MEDIAMON_WAYBACK": ("wayback", values.on_off),
     "MEDIAMON_WAYBACK_ON": ("wayback_on", values.dead_link_rule),
+    "MEDIAMON_NOT_FOUND_PROBE": ("not_found_probe", values.on_off),
     "MEDIAMON_WARC_MAX_BYTES": ("warc_max_bytes", values.whole(1, 1 << 40)),
     "MEDIAMON_FETCH_WORKERS": ("fetch_workers", values.whole(1, 1000)),
     "MEDIAMON_BATCH_SIZE": ("batch_size", values.whole(1, 1_000_000)),

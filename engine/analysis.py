@@ -1,4 +1,4 @@
-"""The CPU step of one page: extraction, language and fingerprint of its bytes. Pure.
+"""The CPU step of one page: extraction, whether it is an article at all, language and fingerprint. Pure.
 
 It runs in the worker processes of ``engine.batch.AnalysisPool``. Its imports (trafilatura,
 the language models) cost about half a second, so the flow's own process imports this module only
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from extractors.article import extract_article
 from extractors.fingerprint import fingerprint
 from extractors.language import detect_language
+from extractors.page_kind import NotArticle, NotFoundAnswer, page_kind, page_text
 from extractors.page_language import declared_language
 from core.records import Article, Fingerprint, Language
 
@@ -24,13 +25,24 @@ class Analysis:
     content_sha256: str
 
 
-def analyse_body(body: bytes, url: str, content_type: str | None, sample_chars: int) -> Analysis | None:
-    """Extraction, language and fingerprint of one page's bytes; None when it holds no article."""
+def analyse_body(body: bytes, url: str, content_type: str | None, sample_chars: int,
+                 not_found: NotFoundAnswer | None = None) -> Analysis | NotArticle | None:
+    """Extraction, language and fingerprint of one page's bytes; ``NotArticle`` for a challenge, a
+    consent wall or a soft 404 (``not_found``: what the page's host serves for an address that
+    cannot exist, when known); None when the page holds no article text."""
     article = extract_article(body, url, content_type)
+    verdict = page_kind(body, url, content_type, article, not_found)
+    if verdict is not None:
+        return verdict
     if article is None:
         return None
     return Analysis(article, detect_language(article.text, sample_chars, declared_language(body)),
                     fingerprint(article.text), hashlib.sha256(article.text.encode("utf-8")).hexdigest())
+
+
+def not_found_text(body: bytes, url: str, content_type: str | None) -> str | None:
+    """The visible text of a host's answer for an address that cannot exist (engine.not_found)."""
+    return page_text(body, content_type) or None
 
 
 def warm_up() -> None:

@@ -19,9 +19,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Callable
 
-from core.records import FetchResult, Outcome, Page, Validators
+from core.records import NOT_AN_ARTICLE, FetchResult, Outcome, Page, Validators
 from core.settings import Settings
+from engine.not_found import NotFoundAnswers
+from extractors.page_kind import NotArticle, NotFoundAnswer, landed_on_not_found
 from fetch import Fetcher
+from fetch.wayback import is_dead
 
 if TYPE_CHECKING:
     from engine.analysis import Analysis
@@ -31,19 +34,29 @@ if TYPE_CHECKING:
 PAGES_IN_FLIGHT_PER_WORKER = 8
 
 
-def analyse_body(body: bytes, url: str, content_type: str | None, sample_chars: int) -> "Analysis | None":
+def analyse_body(body: bytes, url: str, content_type: str | None, sample_chars: int,
+                 not_found: NotFoundAnswer | None = None) -> "Analysis | NotArticle | None":
     """``engine.analysis.analyse_body``, imported on first use (preloaded in the worker processes)."""
     from engine.analysis import analyse_body as analyse_in_this_process
-    return analyse_in_this_process(body, url, content_type, sample_chars)
+    return analyse_in_this_process(body, url, content_type, sample_chars, not_found)
+
+
+def not_found_text(body: bytes, url: str, content_type: str | None) -> str | None:
+    """``engine.analysis.not_found_text``, imported on first use (preloaded in the worker processes)."""
+    from engine.analysis import not_found_text as text_in_this_process
+    return text_in_this_process(body, url, content_type)
 
 
 def _needs_analysis(fetch: FetchResult) -> bool:
     return fetch.outcome == Outcome.OK and bool(fetch.body)
 
 
-def _page(fetch: FetchResult, analysis: "Analysis | None") -> Page:
-    """The page handed to the sink; the body stays behind (the archive keeps the bytes)."""
+def _page(fetch: FetchResult, analysis: "Analysis | NotArticle | None") -> Page:
+    """The page handed to the sink; the body stays behind (the archive keeps the bytes). A page that
+    is not an article is its fetch, with the kind as its outcome and the evidence as its error."""
     fetch = replace(fetch, body=None)
+    if isinstance(analysis, NotArticle):
+        return Page(replace(fetch, outcome=analysis.outcome, error=analysis.reason[:500]))
     if analysis is None:
         return Page(fetch)
     return Page(fetch, analysis.article, analysis.language, analysis.fingerprint, analysis.content_sha256)
@@ -127,17 +140,26 @@ class AnalysisPool:
             return None
         return [self._pool().submit(_started) for _ in range(self.workers)]
 
-    def submit(self, fetch: FetchResult) -> "Future | Analysis | None":
-        """Analyse ``fetch``'s body: a future on the workers, the analysis itself with one worker,
-        None when the fetch has nothing to analyse. Waits while the workers have enough pages queued."""
+    def submit(self, fetch: FetchResult, not_found: NotFoundAnswer | None = None) -> "Future | Analysis | None":
+        """Analyse ``fetch``'s body (``not_found``: its host's answer for an address that cannot exist):
+        a future on the workers, the analysis itself with one worker, None when the fetch has nothing
+        to analyse. Waits while the workers have enough pages queued."""
         if not _needs_analysis(fetch):
             return None
-        args = (fetch.body, fetch.final_url or fetch.url, fetch.content_type, self.sample_chars)
+        return self._run(analyse_body, fetch.body, fetch.final_url or fetch.url, fetch.content_type,
+                         self.sample_chars, not_found)
+
+    def text_of(self, fetch: FetchResult) -> str | None:
+        """The visible text of ``fetch``'s body (a host's not-found answer), read on the workers (waits for it)."""
+        done = self._run(not_found_text, fetch.body, fetch.final_url or fetch.url, fetch.content_type)
+        return done.result() if isinstance(done, Future) else done
+
+    def _run(self, function, *args):
         if self.workers <= 1:
-            return analyse_body(*args)
+            return function(*args)
         self._slots.acquire()
         try:
-            future = self._pool().submit(analyse_body, *args)
+            future = self._pool().submit(function, *args)
         except BaseException:
             self._slots.release()
             raise
@@ -155,7 +177,7 @@ class AnalysisPool:
         self.close()
 
 
-def _resolved(fetch: FetchResult, analysis: "Future | Analysis | None") -> Page:
+def _resolved(fetch: FetchResult, analysis: "Future | Analysis | NotArticle | None") -> Page:
     return _page(fetch, analysis.result() if isinstance(analysis, Future) else analysis)
 
 
@@ -172,7 +194,11 @@ class FetchBatch:
 
 
 class BatchProcessor:
-    """The fetch stage: a batch of URLs fetched by a thread pool, each page analysed on the pool."""
+    """The fetch stage: a batch of URLs fetched by a thread pool, each page analysed on the pool.
+
+    A live page is compared with its host's not-found answer (``engine.not_found``); one that turns
+    out not to be the article (a challenge, a consent wall, a soft 404) goes to the web archive as a
+    dead link does, when ``MEDIAMON_WAYBACK_ON`` lists its outcome."""
 
     def __init__(self, fetcher: Fetcher, settings: Settings, cpu_workers: int | None = None,
                  pool: AnalysisPool | None = None, stop: threading.Event | None = None,
@@ -183,6 +209,8 @@ class BatchProcessor:
         self.pool = pool or AnalysisPool.for_settings(settings, cpu_workers)
         self._owns_pool = pool is None
         self._threads = ThreadPoolExecutor(max_workers=settings.fetch_workers, thread_name_prefix="fetch")
+        self.not_found = NotFoundAnswers(fetcher, self.pool.text_of) if settings.not_found_probe else None
+        self._falls_back = fetcher.web_archive is not None and bool(NOT_AN_ARTICLE & set(settings.wayback_on))
 
     @property
     def workers_started(self) -> bool:
@@ -200,9 +228,10 @@ class BatchProcessor:
 
     def _fetch_and_hand_over(self, url: str, validators: Validators | None, cited_at: date | None):
         """Fetch ``url`` and hand each page to the workers; the attempts are kept without their bodies
-        (the pool holds a page's body until it is analysed, the archive has the bytes). Once the run
-        is stopping, a URL is not fetched, and a fetch that ends after the stop is not kept: the
-        URL stays unfetched for the next run."""
+        (the pool holds a page's body until it is analysed, the archive has the bytes). A live page
+        found not to be the article is followed by the web archive's attempts, as a dead link is.
+        Once the run is stopping, a URL is not fetched, and a fetch that ends after the stop is not
+        kept: the URL stays unfetched for the next run."""
         if self.stop.is_set():
             return []
         attempts = self.fetcher.fetch(url, validators, cited_at)
@@ -210,7 +239,21 @@ class BatchProcessor:
             return []
         if self.on_url_done is not None:
             self.on_url_done()
-        return [(replace(fetch, body=None), self.pool.submit(fetch)) for fetch in attempts]
+        handed = [self._hand_over(fetch) for fetch in attempts]
+        last = attempts[-1]
+        if self._falls_back and last.via == "live" and last.outcome == Outcome.OK:
+            verdict = _resolved(*handed[-1]).fetch  # waits for this page's analysis
+            if verdict.outcome in NOT_AN_ARTICLE and is_dead(verdict, self.settings.wayback_on):
+                handed += [self._hand_over(fetch) for fetch in self.fetcher.from_web_archive(url, cited_at)]
+        return handed
+
+    def _hand_over(self, fetch: FetchResult):
+        """(the attempt without its body, its analysis: a future, a value or None)."""
+        answer = self.not_found.for_page(fetch) if self.not_found and NotFoundAnswers.wanted(fetch) else None
+        landed = landed_on_not_found(fetch.final_url or fetch.url, bool(fetch.redirects), answer)
+        if landed is not None:
+            return replace(fetch, body=None), landed
+        return replace(fetch, body=None), self.pool.submit(fetch, answer)
 
     def process(self, urls: list[str], validators: dict[str, Validators],
                 cited_at: dict[str, date] | None = None) -> list[Page]:

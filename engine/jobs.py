@@ -21,6 +21,7 @@ from engine.progress import ProgressReport
 from engine.report import RunReport
 from engine.runner import run_pipelined
 from engine.sinks import WarehouseSink
+from extractors.links import canonical_url
 from fetch import Fetcher
 from fetch.pacing import interleave_by_host
 from warehouse import Warehouse
@@ -125,7 +126,7 @@ def fetch_batches(urls: list[str], batch_size: int, known: KnownUrls | None = No
 def fetch_urls(warehouse: Warehouse, urls: list[str], report: RunReport, settings: Settings) -> None:
     """Fetch, analyse and commit ``urls`` batch by batch, the next batch fetched while one commits."""
     archive = WarcArchive(settings.archive_path, settings.warc_max_bytes)
-    fetcher = Fetcher(settings, archive=archive)
+    fetcher = Fetcher(settings, archive=archive, canonical=canonical_url)
     try:
         with ProgressReport("fetching", len(urls), interval=settings.progress_interval) as progress, \
                 BatchProcessor(fetcher, settings, stop=report.stop, on_url_done=progress.advance) as processor:

@@ -1,10 +1,11 @@
 """A response record of a WARC or ARC file made elsewhere, as a fetch attempt (``via = 'warc'``).
 
-The record is judged by the rules a live fetch is judged by: an error status is ``http_error``,
-a non-HTML body ``not_html``, a body over ``MEDIAMON_MAX_BYTES`` ``too_large``, a body that cannot
-be decoded ``connection_error``, otherwise ``ok`` (and extraction decides between an article and
-``empty_extraction``). A response the file holds only part of (cut short by damage, or truncated by
-the crawler: ``WARC-Truncated``) is ``truncated`` unless its status is an error, and never analysed. Records that are not a page
+The record is judged by the rules a live fetch is judged by: a bot-protection challenge header
+``bot_challenge``, an error status ``http_error``, a non-HTML body ``not_html``, a body over
+``MEDIAMON_MAX_BYTES`` ``too_large``, a body that cannot be decoded ``connection_error``, otherwise
+``ok`` (and analysis decides between an article, ``empty_extraction`` and a page that is not an
+article). A response the file holds only part of (cut short by damage, or truncated by the crawler:
+``WARC-Truncated``) is ``truncated`` unless its status is an error, and never analysed. Records that are not a page
 (1xx, redirects, 304) are skipped: a crawler's redirect target is a record of its own.
 
 A record whose capture date cannot be read is dated by its HTTP ``Date`` header, else by the file
@@ -20,7 +21,7 @@ from archive.dates import http_date
 from archive.reader import WarcResponse
 from core.records import FetchResult, Outcome
 from extractors.links import canonical_url
-from fetch.exchange import is_html, looks_binary
+from fetch.exchange import challenge_header, is_html, looks_binary
 
 VIA = "warc"
 
@@ -82,6 +83,9 @@ def warc_fetch(record: WarcResponse, source: Path, max_bytes: int, when: Capture
 
     if url is None:
         return attempt(Outcome.INVALID_URL, f"WARC-Target-URI is not an http(s) URL: {target[:200]!r}")
+    challenge = challenge_header(record.headers)
+    if challenge:
+        return attempt(Outcome.BOT_CHALLENGE, f"HTTP {status}, {challenge}")
     if status >= 300:
         return attempt(Outcome.HTTP_ERROR, f"HTTP {status}")
     if record.truncated:

@@ -2,7 +2,9 @@
 
 One URL: robots.txt of its origin (cached), then attempts with backoff while the failure is
 transient; within an attempt, redirects followed by hand, each hop checked (scheme, robots.txt,
-address guard at connect time), paced per host and bounded in time and size (``exchange``).
+address guard at connect time), paced per host and bounded in time and size (``exchange``). A page
+that redirects itself (``<meta http-equiv=refresh>``, a one-line script: ``refresh``) is one more
+hop. Each target is read as a browser reads it and named in canonical form (``location``).
 Every response received (robots.txt, redirect hops, retries, errors) is written to the raw archive
 with its request, when there is one; each result points at its final response record. A URL whose
 live attempts end dead (``MEDIAMON_WAYBACK_ON``) is looked up in the web archive (``wayback``).
@@ -16,16 +18,19 @@ import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Callable
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import requests
 
 from fetch.deadline import Watchdog
 from fetch.exchange import BodyRules, Exchange, Timeouts, exchange
 from fetch.guard import AllowList
+from fetch.location import resolve_target, wire_url
 from fetch.pacing import HostPacer
 from fetch.pinned import GuardedAdapter
 from fetch.retry import RetryPolicy, parse_retry_after
+from fetch.probe import probe_url
+from fetch.refresh import refresh_target
 from fetch.robots import ROBOTS_MAX_BYTES, RobotsCache, RobotsRules, agent_token
 from fetch.wayback import WebArchive, is_dead
 from core.errors import ArchiveUnavailable
@@ -44,13 +49,15 @@ class _Purpose:
     body: BodyRules
     max_redirects: int
     obeys_robots: bool
+    follows_refresh: bool = False  # a page's own redirect (meta refresh, one-line script) is a hop
 
 
 @dataclass(frozen=True, slots=True)
 class _Attempt:
     result: FetchResult
     retry_after: str | None = None
-    final: bool = False  # refused before any request (robots.txt, scheme): trying again cannot help
+    final: bool = False  # refused before any request (robots.txt, scheme), or a body that cannot be decoded:
+    # trying again cannot help
 
 
 class Fetcher:
@@ -58,8 +65,11 @@ class Fetcher:
 
     def __init__(self, settings: Settings, pacer: HostPacer | None = None, *,
                  sleep: Callable[[float], None] | None = None, rng: random.Random | None = None,
-                 archive: ExchangeRecorder | None = None) -> None:
+                 archive: ExchangeRecorder | None = None, canonical: Callable[[str], str | None] | None = None) -> None:
+        """``canonical``: the name a redirect target is requested and recorded by (the engine passes
+        extractors.links.canonical_url, the form citations are stored in); by default as resolved."""
         self.settings = settings
+        self._canonical = canonical
         self.archive = archive
         self.pacer = pacer or HostPacer(settings.per_host_concurrency, settings.per_host_delay)
         self.watchdog = Watchdog()
@@ -70,7 +80,8 @@ class Fetcher:
         self.agent = agent_token(settings.user_agent)
         self._aborted = threading.Event()
         self._sleep = sleep or self._aborted.wait  # a retry's pause ends at once when the run stops
-        self._page = _Purpose(BodyRules(settings.max_bytes), settings.max_redirects, obeys_robots=True)
+        self._page = _Purpose(BodyRules(settings.max_bytes), settings.max_redirects, obeys_robots=True,
+                              follows_refresh=True)
         self._robots_txt = _Purpose(BodyRules(min(ROBOTS_MAX_BYTES, settings.max_bytes), truncate=True, any_type=True),
                                     min(ROBOTS_MAX_REDIRECTS, settings.max_redirects), obeys_robots=False)
         # the web archive is an API, not a site we crawl: no robots.txt; paced, bounded and guarded as any host
@@ -113,9 +124,25 @@ class Fetcher:
         """Every attempt made for ``url`` (the last one is the verdict), then, when it ends dead, the
         attempts at the web archive for a snapshot closest to ``cited_at`` (the citing seed's date)."""
         attempts = self._recorded(url, "live", lambda: self._with_retries(url, validators, self._page))
-        if self.web_archive is not None and is_dead(attempts[-1], self.settings.wayback_on):
-            attempts += self._recorded(url, "web_archive", lambda: self.web_archive.snapshot(url, cited_at))
+        if is_dead(attempts[-1], self.settings.wayback_on):
+            attempts += self.from_web_archive(url, cited_at)
         return attempts
+
+    def from_web_archive(self, url: str, cited_at: date | None = None) -> list[FetchResult]:
+        """The attempts at the web archive for a snapshot of ``url`` closest to ``cited_at``; none when
+        the fallback is off. (``fetch`` calls it for a dead link; the engine for a page it finds is not
+        the article, such as a bot challenge.)"""
+        if self.web_archive is None:
+            return []
+        return self._recorded(url, "web_archive", lambda: self.web_archive.snapshot(url, cited_at))
+
+    def probe_not_found(self, url: str, token: str) -> FetchResult:
+        """What ``url``'s host answers for an address beside it that cannot exist (``fetch.probe``): its
+        not-found answer, a 404 or, from a host that serves soft 404s, a page. One attempt (pages of
+        the host wait for it), its hops checked as any page's: robots.txt, pacing, address guard;
+        archived."""
+        probe = probe_url(url, token)
+        return self._recorded(probe, "live", lambda: [self._attempt(probe, None, self._page).result])[-1]
 
     @staticmethod
     def _recorded(url: str, via: str, work: Callable[[], list[FetchResult]]) -> list[FetchResult]:
@@ -152,7 +179,7 @@ class Fetcher:
         def ended(outcome: Outcome, error: str | None, answer: Exchange | None = None,
                   archived: ArchivedAt | None = None) -> _Attempt:
             result = _result(url, attempted_at, current, hops, seconds, outcome, error, answer, archived)
-            return _Attempt(result, answer.retry_after if answer else None, final=answer is None)
+            return _Attempt(result, answer.retry_after if answer else None, final=answer is None or answer.final)
 
         for _hop in range(purpose.max_redirects + 1):
             host, problem = _http_host(current, first=not hops)
@@ -164,15 +191,30 @@ class Fetcher:
                 return ended(*refusal)
             answer, archived = self._exchange(host, current, validators, purpose, rules)
             seconds += answer.seconds
-            if answer.outcome is not None:
+            target = answer.location if answer.outcome is None else self._page_redirect(answer, purpose)
+            if target is None:
                 return ended(answer.outcome, answer.error, answer, archived)
             try:
-                current = urljoin(current, answer.location or "")
+                following = self._target(current, target)
             except ValueError:
-                return ended(Outcome.INVALID_URL, f"redirect to a malformed URL: {answer.location!r}"[:300], answer,
-                             archived)
+                return ended(Outcome.INVALID_URL, f"redirect to a malformed URL: {target!r}"[:300], answer, archived)
+            if answer.outcome is not None and following == current:  # a page refreshing itself: a reload
+                return ended(answer.outcome, answer.error, answer, archived)
+            current = following
             hops.append(current)
         return ended(Outcome.REDIRECT_LOOP, f"more than {purpose.max_redirects} redirects")
+
+    @staticmethod
+    def _page_redirect(answer: Exchange, purpose: _Purpose) -> str | None:
+        """Where a page sends the browser on by itself (meta refresh, one-line script), if it does."""
+        if not (purpose.follows_refresh and answer.outcome == Outcome.OK and answer.body):
+            return None
+        return refresh_target(answer.body)
+
+    def _target(self, current: str, target: str) -> str:
+        """A redirect target, resolved against ``current`` and named canonically."""
+        resolved = resolve_target(current, target)
+        return (self._canonical(resolved) if self._canonical else None) or resolved
 
     def _robots_refusal(self, url: str, rules: RobotsRules | None) -> tuple[Outcome, str] | None:
         if rules is None:
@@ -204,7 +246,7 @@ class Fetcher:
         if answer.body is None and truncated is None and _may_have_body(answer):
             truncated = "unspecified"  # a redirect's or an error's body is not read
         return self.archive.write_exchange(
-            url=url, fetched_at=fetched_at, status=answer.status, reason=answer.reason or "",
+            url=wire_url(url), fetched_at=fetched_at, status=answer.status, reason=answer.reason or "",
             response_headers=list(answer.headers), body=answer.body or b"",
             request_headers=list(answer.request_headers) or None, truncated=truncated)
 

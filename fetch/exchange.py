@@ -17,6 +17,7 @@ from requests.structures import CaseInsensitiveDict
 
 from fetch.deadline import ResponseClock, Watchdog
 from fetch.guard import BlockedAddress
+from fetch.location import decode_location
 from core.records import Outcome
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -26,6 +27,11 @@ _CHUNK = 64 * 1024
 _CUT = {Outcome.TOO_LARGE: "length", Outcome.TIMEOUT: "time"}  # WARC-Truncated of a body cut short
 _NETWORK_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException,
                    OSError, ValueError)
+UNDECODABLE = "undecodable body"  # how the error of a body that cannot be decoded begins
+# compressions a server may apply that this client does not decode (it asks for gzip and deflate only)
+_FOREIGN_CODINGS = frozenset({"br", "zstd", "compress", "x-compress", "dcb", "dcz"})
+# response headers by which bot protection says "this is a challenge, not the page": name -> values
+CHALLENGE_HEADERS = {"cf-mitigated": ("challenge",), "x-amzn-waf-action": ("challenge", "captcha")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +57,7 @@ class Exchange:
     content_type: str | None = None
     etag: str | None = None
     last_modified: str | None = None
-    location: str | None = None
+    location: str | None = None  # a redirect's target as a browser reads the header (fetch.location)
     retry_after: str | None = None
     body: bytes | None = None
     error: str | None = None
@@ -61,6 +67,7 @@ class Exchange:
     headers: tuple[tuple[str, str], ...] = ()          # the response's, as received
     request_headers: tuple[tuple[str, str], ...] = ()  # what was sent
     truncated: str | None = None  # the body was cut: 'length' (size cap), 'time' (deadline), 'disconnect'
+    final: bool = False  # asking again cannot help: the whole body came and cannot be decoded
 
 
 class _QuietHeaderDefects(logging.Filter):
@@ -75,9 +82,9 @@ logging.getLogger("urllib3.connection").addFilter(_QuietHeaderDefects())
 
 
 class _Failure(Exception):
-    def __init__(self, outcome: Outcome, error: str) -> None:
+    def __init__(self, outcome: Outcome, error: str, final: bool = False) -> None:
         super().__init__(error)
-        self.outcome, self.error = outcome, error
+        self.outcome, self.error, self.final = outcome, error, final
 
 
 def is_html(content_type: str | None) -> bool:
@@ -130,18 +137,19 @@ def exchange(session: requests.Session, url: str, headers: dict[str, str], timeo
             response = _send(session, url, headers, timeouts)
             with response:
                 seen = _headers_of(response)
-                answer = _answer(response, session.get_redirect_target(response), rules, clock, seen)
+                answer = _answer(response, rules, clock, seen)
             if clock.expired:  # the watchdog cut a body that had no declared length
                 raise _Failure(Outcome.TIMEOUT, _overtime(timeouts))
             return Exchange(**answer, **seen, seconds=time.monotonic() - started)
         except _Failure as failure:
-            outcome, error = failure.outcome, failure.error
+            outcome, error, final = failure.outcome, failure.error, failure.final
         except BlockedAddress as refusal:
-            outcome, error = Outcome.BLOCKED_ADDRESS, str(refusal)
+            outcome, error, final = Outcome.BLOCKED_ADDRESS, str(refusal), False
         except _NETWORK_ERRORS as exc:
             outcome, error = (Outcome.TIMEOUT, _overtime(timeouts)) if clock.expired else classify(exc)
-    cut = None if not seen else _CUT.get(outcome, "disconnect")
-    return Exchange(outcome, **seen, error=error, seconds=time.monotonic() - started, truncated=cut)
+            final = False
+    cut = None if not seen else "unspecified" if final else _CUT.get(outcome, "disconnect")
+    return Exchange(outcome, **seen, error=error, seconds=time.monotonic() - started, truncated=cut, final=final)
 
 
 def _send(session: requests.Session, url: str, headers: dict[str, str], timeouts: Timeouts) -> requests.Response:
@@ -184,28 +192,64 @@ def _headers_of(response: requests.Response) -> dict:
     }
 
 
-def _answer(response: requests.Response, location: str | None, rules: BodyRules, clock: ResponseClock,
-            seen: dict) -> dict:
-    """The outcome fields of a response: redirect, status verdict, or the body read within bounds.
-
-    ``location`` is the redirect target as requests reads it (raw UTF-8 in the header repaired).
-    """
+def _answer(response: requests.Response, rules: BodyRules, clock: ResponseClock, seen: dict) -> dict:
+    """The outcome fields of a response: redirect, status verdict, or the body read within bounds."""
     status = response.status_code
-    if status in REDIRECT_STATUSES and location:
-        return {"outcome": None, "location": location}
+    location = response.headers.get("Location")
+    if status in REDIRECT_STATUSES and location and location.strip():
+        return {"outcome": None, "location": decode_location(location)}
     if status == 304:
         _keep_alive(response, clock)
         return {"outcome": Outcome.NOT_MODIFIED}
+    challenge = None if rules.any_type else challenge_header(seen["headers"])  # robots.txt, the archive's API: data
     if status >= 300:
+        if challenge:
+            return {"outcome": Outcome.BOT_CHALLENGE, "error": f"HTTP {status}, {challenge}"}
         return {"outcome": Outcome.HTTP_ERROR, "error": f"HTTP {status}"}
     content_type = seen["content_type"]
     if not rules.any_type and not is_html(content_type):
         return {"outcome": Outcome.NOT_HTML, "error": f"content type {content_type}"}
+    foreign = foreign_coding(response.headers.get("Content-Encoding"))
+    if foreign:
+        raise _Failure(Outcome.CONNECTION_ERROR, f"{UNDECODABLE}: Content-Encoding {foreign}, which this client "
+                                                 "neither asked for nor decodes (it asks for gzip, deflate)", final=True)
     body = _read_body(response, rules, clock)
     if not rules.any_type and not content_type and looks_binary(body):
         return {"outcome": Outcome.NOT_HTML, "error": "no content type, and the body is binary"}
+    if not rules.any_type and body.startswith(b"\x1f\x8b") and "gzip" in response.headers.get("Content-Encoding", ""):
+        raise _Failure(Outcome.CONNECTION_ERROR, f"{UNDECODABLE}: still gzip once decoded as its Content-Encoding "
+                                                 "says (compressed twice, declared once)", final=True)
     cut = "length" if rules.truncate and len(body) >= rules.max_bytes else None
+    if challenge:
+        return {"outcome": Outcome.BOT_CHALLENGE, "body": body, "error": challenge}
     return {"outcome": Outcome.OK, "body": body, "truncated": cut}
+
+
+def challenge_header(headers: tuple[tuple[str, str], ...]) -> str | None:
+    """The header by which bot protection marks a challenge instead of the page (``cf-mitigated:
+    challenge``, AWS WAF's ``x-amzn-waf-action: captcha``), as ``name: value``; None without one."""
+    for name, value in headers:
+        values = CHALLENGE_HEADERS.get(name.lower())
+        if values and value.strip().lower() in values:
+            return f"{name.lower()}: {value.strip()}"
+    return None
+
+
+def foreign_coding(content_encoding: str | None) -> str | None:
+    """The first coding of a Content-Encoding header this client cannot decode (br, zstd, ...), if any.
+    Tokens that name no compression (``identity``, or a charset put there by mistake) are ignored, as
+    browsers ignore them."""
+    for coding in (content_encoding or "").lower().split(","):
+        if coding.strip() in _FOREIGN_CODINGS and coding.strip() not in urllib3.HTTPResponse.CONTENT_DECODERS:
+            return coding.strip()
+    return None
+
+
+def _undecodable(response: requests.Response, exc: urllib3.exceptions.DecodeError) -> str:
+    """The error of a body that is not what its Content-Encoding says, with zlib's own complaint."""
+    coding = response.headers.get("Content-Encoding", "").strip()
+    cause = exc.args[1] if len(exc.args) > 1 else exc.__cause__ or exc
+    return f"{UNDECODABLE}: not valid {coding} data, as its Content-Encoding says ({cause})"[:500]
 
 
 def _keep_alive(response: requests.Response, clock: ResponseClock) -> None:
@@ -228,7 +272,10 @@ def _read_body(response: requests.Response, rules: BodyRules, clock: ResponseClo
     while True:
         if clock.remaining() <= 0:
             raise _Failure(Outcome.TIMEOUT, "body not complete within the total deadline")
-        chunk = response.raw.read1(_CHUNK, decode_content=True)
+        try:
+            chunk = response.raw.read1(_CHUNK, decode_content=True)
+        except urllib3.exceptions.DecodeError as exc:
+            raise _Failure(Outcome.CONNECTION_ERROR, _undecodable(response, exc), final=True) from None
         if not chunk:
             _keep_alive(response, clock)
             return b"".join(chunks)

@@ -28,10 +28,13 @@ class Request:
 
 
 class LoopbackServer:
-    """Serves ``routes`` on 127.0.0.1 from a background thread; ``requests`` lists what it received."""
+    """Serves ``routes`` on 127.0.0.1 from a background thread; ``requests`` lists what it received.
+    A path no route names gets ``fallback``'s answer when one is set (a CMS answering every address),
+    else a plain 404."""
 
     def __init__(self) -> None:
         self.routes: dict[str, Handler] = {}
+        self.fallback: Handler | None = None
         self.requests: list[Request] = []
         self.release = threading.Event()  # set at shutdown: frees handlers that hold a connection open
         server = self
@@ -45,7 +48,7 @@ class LoopbackServer:
             def do_GET(self):
                 request = Request("GET", self.path, {k.lower(): v for k, v in self.headers.items()}, self)
                 server.requests.append(request)
-                handler = server.routes.get(self.path.split("#")[0])
+                handler = server.routes.get(self.path.split("#")[0]) or server.fallback
                 reply = handler(request) if handler else Reply(404, b"not found", {"Content-Type": "text/plain"})
                 if reply is None:
                     return

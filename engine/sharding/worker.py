@@ -21,6 +21,7 @@ from engine.runner import run_pipelined
 from engine.sharding.pacing import ShardPacer, leased_host_slots
 from engine.sharding.storage import Manifest, ShardInput, ShardStorage
 from engine.sinks import ParquetSink
+from extractors.links import canonical_url
 from fetch import Fetcher
 
 
@@ -28,7 +29,7 @@ def _fetch_to_parquet(shard: ShardInput, settings: Settings, shares: dict[str, i
                       archive: WarcArchive) -> int:
     """Fetch and analyse every URL of the shard into ``staging/pages.parquet``; return the pages written."""
     fetcher = Fetcher(settings, pacer=ShardPacer(settings.per_host_concurrency, settings.per_host_delay, shares),
-                      archive=archive)
+                      archive=archive, canonical=canonical_url)
     batches = fetch_batches(list(shard.urls), settings.batch_size, known=shard)
     try:
         with BatchProcessor(fetcher, settings) as processor, ParquetSink(staging / "pages.parquet") as sink:
