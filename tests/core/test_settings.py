@@ -31,6 +31,7 @@ CASES = {
     "MEDIAMON_WAYBACK_URL": (["http://", "ftp://archive.example", "web.archive.org", "http://x:99999"],
                              "http://127.0.0.1:8000/", "http://127.0.0.1:8000"),
     "MEDIAMON_WAYBACK": (["maybe"], "off", False),
+    "MEDIAMON_NOT_FOUND_PROBE": (["maybe"], "off", False),
     "MEDIAMON_WAYBACK_ON": (["302", "ok", "gone"], "timeout,404", ("timeout", "404")),
     "MEDIAMON_WARC_MAX_BYTES": (["0", "1GB"], "1500", 1500),
     "MEDIAMON_FETCH_WORKERS": (["0", "100000"], "8", 8),

@@ -161,16 +161,17 @@ def test_another_crawler_s_warc_records_are_judged_the_same_way(settings):
 
     from archive.reader import WarcResponse
     from engine.batch import analyse
-    from engine.warc_source import warc_fetch
+    from engine.warc_source import CaptureTime, warc_fetch
 
     def record(status, headers, body):
         return WarcResponse("https://outlet.example/haber/1", datetime(2020, 5, 21, tzinfo=timezone.utc), status,
                             (("Content-Type", "text/html; charset=utf-8"), *headers), body, "crawl.warc.gz", 0, None)
 
-    challenged = warc_fetch(record(403, [("CF-Mitigated", "challenge")], b""), Path("/crawl.warc.gz"), 10**6)
+    when = CaptureTime(datetime(2020, 5, 21, tzinfo=timezone.utc))
+    challenged = warc_fetch(record(403, [("CF-Mitigated", "challenge")], b""), Path("/crawl.warc.gz"), 10**6, when)
     assert challenged.outcome == Outcome.BOT_CHALLENGE and "cf-mitigated: challenge" in challenged.error
     for body, outcome in ((pages.consent_wall("tr"), Outcome.CONSENT_WALL), (pages.challenge_page("ru"),
                           Outcome.BOT_CHALLENGE), (pages.soft_404("en", "/haber/1"), Outcome.SOFT_404),
                           (pages.article("en"), Outcome.OK)):
-        page = analyse(warc_fetch(record(200, [], body), Path("/crawl.warc.gz"), 10**6), settings)
+        page = analyse(warc_fetch(record(200, [], body), Path("/crawl.warc.gz"), 10**6, when), settings)
         assert (page.fetch.outcome, page.article is None) == (outcome, outcome != Outcome.OK)
