@@ -25,8 +25,13 @@ def backfill(urls_file, db, env) -> subprocess.Popen:
                             text=True, start_new_session=True)
 
 
+def page_requests(requests) -> list[str]:
+    """The paths of the pages asked for (not robots.txt, nor the host's not-found probe)."""
+    return [r.path for r in requests if r.path.startswith("/r/") and "mediamon-no-such-page" not in r.path]
+
+
 def served(server) -> list[str]:
-    return [r.path for r in server.requests if r.path.startswith("/r/")]
+    return page_requests(server.requests)
 
 
 @pytest.mark.slow
@@ -64,5 +69,5 @@ def test_a_signal_keeps_what_was_fetched_and_the_rerun_fetches_only_the_rest(ser
                             "--db", str(db)], env={**env, "MEDIAMON_PER_HOST_DELAY": "0"},
                            capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr
-    refetched = {server.url(r.path) for r in server.requests[before:] if r.path.startswith("/r/")}
+    refetched = {server.url(path) for path in page_requests(server.requests[before:])}
     assert refetched == set(urls) - stored  # only the rest, each once
