@@ -161,6 +161,7 @@ class FetchBatch:
     urls: list[str]
     validators: dict[str, Validators] = field(default_factory=dict)  # URL -> stored ETag/Last-Modified
     cited_at: dict[str, date] = field(default_factory=dict)          # URL -> its citing seed's date
+    no_web_archive: frozenset[str] = frozenset()  # dead links the web archive is not asked for again
 
     def __len__(self) -> int:
         return len(self.urls)
@@ -190,24 +191,26 @@ class BatchProcessor:
             return None
         return self._threads.submit(self.pool.start)
 
-    def _fetch_and_hand_over(self, url: str, validators: Validators | None, cited_at: date | None):
+    def _fetch_and_hand_over(self, url: str, validators: Validators | None, cited_at: date | None,
+                             web_archive: bool = True):
         """Fetch ``url`` and hand each page to the workers; the attempts are kept without their bodies
         (the pool holds a page's body until it is analysed, the archive has the bytes)."""
-        attempts = self.fetcher.fetch(url, validators, cited_at)
+        attempts = self.fetcher.fetch(url, validators, cited_at, web_archive)
         return [(replace(fetch, body=None), self.pool.submit(fetch)) for fetch in attempts]
 
     def process(self, urls: list[str], validators: dict[str, Validators],
-                cited_at: dict[str, date] | None = None) -> list[Page]:
+                cited_at: dict[str, date] | None = None, no_web_archive: frozenset[str] = frozenset()) -> list[Page]:
         """Every attempt for every URL as a Page, in the order of ``urls``."""
         cited_at = cited_at or {}
         if not self.workers_started and any(url not in validators for url in urls):
             self.start_workers()  # URLs never fetched: pages to analyse are coming
-        fetched = [self._threads.submit(self._fetch_and_hand_over, url, validators.get(url), cited_at.get(url))
+        fetched = [self._threads.submit(self._fetch_and_hand_over, url, validators.get(url), cited_at.get(url),
+                                        url not in no_web_archive)
                    for url in urls]
         return [_resolved(fetch, analysis) for future in fetched for fetch, analysis in future.result()]
 
     def __call__(self, batch: FetchBatch) -> list[Page]:
-        return self.process(batch.urls, batch.validators, batch.cited_at)
+        return self.process(batch.urls, batch.validators, batch.cited_at, batch.no_web_archive)
 
     def close(self) -> None:
         self._threads.shutdown(wait=True, cancel_futures=True)

@@ -1,6 +1,7 @@
 """The run report: what a run did, as the ``runs`` row, a Prefect artifact (flows.artifacts) and the console summary."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from warehouse.store import BatchCounts
@@ -16,6 +17,7 @@ class RunReport:
     new_seeds: int = 0
     seeds_seen: int = 0
     counts: BatchCounts = field(default_factory=BatchCounts)
+    planned: Counter = field(default_factory=Counter)  # nightly: URLs planned by reason (new, revisit, retry)
     seconds: float = 0.0
     shards: int = 0               # sharded backfill: shards landed
     landing_seconds: float = 0.0  # sharded backfill: wall of the commit step (copy WARCs, read, land)
@@ -26,8 +28,11 @@ class RunReport:
         rows = [{"what": "status", "count": self.status}]
         if self.flow == "nightly":
             rows.append({"what": "seeds read / new", "count": f"{self.seeds_seen} / {self.new_seeds}"})
-        rows += [{"what": "URLs planned", "count": str(self.urls_planned)},
-                 {"what": "URLs fetched / failed", "count": f"{counts.urls_fetched} / {counts.urls_failed}"},
+        rows.append({"what": "URLs planned", "count": str(self.urls_planned)})
+        if self.flow == "nightly":
+            rows.append({"what": "  new / revisit / retry",
+                         "count": " / ".join(str(self.planned[reason]) for reason in ("new", "revisit", "retry"))})
+        rows += [{"what": "URLs fetched / failed", "count": f"{counts.urls_fetched} / {counts.urls_failed}"},
                  {"what": "fetch attempts", "count": str(sum(counts.outcomes.values()))}]
         rows += [{"what": f"  {outcome}", "count": str(n)}
                  for outcome, n in sorted(counts.outcomes.items(), key=lambda kv: (-kv[1], kv[0]))]

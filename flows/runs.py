@@ -17,13 +17,14 @@ from flows.artifacts import publish_artifacts
 
 
 @flow(name="mediamon-nightly")
-def nightly_run(seeds_dir: str | None = None, db_path: str | None = None) -> RunReport:
-    """One nightly pass: ingest the seeds, (re)fetch every URL they cite, extract, dedupe, store."""
+def nightly_run(seeds_dir: str | None = None, db_path: str | None = None, all: bool = False) -> RunReport:  # noqa: A002
+    """One nightly pass: ingest the seeds, fetch the cited URLs that are due (never fetched, due a
+    revisit or a retry; ``all``: every cited URL), extract, dedupe, store what changed."""
     settings = load_settings(seeds_dir=Path(seeds_dir) if seeds_dir else None,
                              db_path=Path(db_path) if db_path else None)
     seeds = read_seeds(settings.seeds_dir)
     report = jobs.run_recorded("nightly", settings,
-                               lambda warehouse, report: jobs.nightly(warehouse, report, seeds, settings))
+                               lambda warehouse, report: jobs.nightly(warehouse, report, seeds, settings, all))
     publish_artifacts(report)
     return report
 

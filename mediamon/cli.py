@@ -21,8 +21,9 @@ DbOption = Annotated[Optional[Path], typer.Option("--db", help="DuckDB file (def
 def run(
     seeds: Annotated[Optional[Path], typer.Option("--seeds", help="seeds folder (default $MEDIAMON_SEEDS, else the bundled seeds)")] = None,
     db: DbOption = None,
+    all_: Annotated[bool, typer.Option("--all", help="check every cited URL, not only those due a check")] = False,
 ) -> None:
-    """One nightly pass: ingest the seeds, fetch every URL they cite, extract, dedupe, store."""
+    """One nightly pass: ingest the seeds, fetch the cited URLs due a check, extract, dedupe, store."""
     from core.errors import InputError
     from engine.inputs import read_seeds
 
@@ -36,7 +37,7 @@ def run(
     quiet_prefect()
     from flows.runs import nightly_run
 
-    execute(lambda: nightly_run(seeds_dir=str(settings.seeds_dir), db_path=str(settings.db_path)))
+    execute(lambda: nightly_run(seeds_dir=str(settings.seeds_dir), db_path=str(settings.db_path), all=all_))
 
 
 def _day(flag: str, value: Optional[str]) -> Optional[date]:
