@@ -32,9 +32,10 @@ class SimulatedClock:
 
 def month_settings(folder: Path, clock: SimulatedClock, **changes: object) -> Settings:
     """Settings for runs against the loopback outlet: no pacing, one process, the simulated clock."""
-    return replace(Settings(), db_path=folder / "month.duckdb", archive_dir=folder / "archive",
-                   allow_hosts=("127.0.0.1",), per_host_delay=0.0, per_host_concurrency=8, fetch_workers=8,
-                   wayback=False, cpu_workers=1, read_timeout=10.0, total_timeout=20.0, clock=clock, **changes)
+    return replace(Settings(), **{
+        "db_path": folder / "month.duckdb", "archive_dir": folder / "archive", "allow_hosts": ("127.0.0.1",),
+        "per_host_delay": 0.0, "per_host_concurrency": 8, "fetch_workers": 8, "wayback": False, "cpu_workers": 1,
+        "read_timeout": 10.0, "total_timeout": 20.0, "clock": clock, **changes})
 
 
 def write_seed(folder: Path, urls: list[str]) -> Path:
