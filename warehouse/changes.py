@@ -20,7 +20,7 @@ from core.revisit import TAKEN_DOWN, UrlState
 REMOVED_STATUSES = frozenset({404, 410, 451})  # gone, gone for good, unavailable for legal reasons
 STUB_MAX_WORDS = 100   # a re-fetch's text this short ...
 STUB_SHARE = 0.2       # ... and under this share of the stored one is an error page, not an edit
-SAME_ARTICLE = 0.5     # share of the shorter text's distinct words found in the other: still the article
+SAME_ARTICLE = 0.5     # share of the shorter text's 3-word runs found in the other: still the article
 NO_VERDICT = frozenset({Outcome.TIMEOUT, Outcome.CONNECTION_ERROR, Outcome.DNS_ERROR, Outcome.TLS_ERROR})
 
 
@@ -133,12 +133,15 @@ def _first(check: Check) -> Finding:
 def _answered(live: Attempt, stored: Stored, prior: UrlState) -> Finding:
     """A page with an article where one is stored: the same, a new version, or not the article at all."""
     page = live.page
-    if lands_elsewhere(stored, live):
+    elsewhere, stub = lands_elsewhere(stored, live), is_stub(len(page.article.text.split()), stored.word_count)
+    if (elsewhere or stub) and prior == UrlState.FAILING:  # the article is a web archive copy: nothing to take down
+        return Finding(UrlState.FAILING)
+    if elsewhere:
         return _down(UrlState.REDIRECTED_AWAY, prior, f"redirects to {live.fetch.final_url}")
-    words = len(page.article.text.split())
-    if is_stub(words, stored.word_count):
-        snippet = " ".join(page.article.text.split()[:20])
-        return _down(UrlState.BLANKED, prior, f"200 with {words} words in place of {stored.word_count}: {snippet}")
+    if stub:
+        found = page.article.text.split()
+        return _down(UrlState.BLANKED, prior,
+                     f"200 with {len(found)} words in place of {stored.word_count}: {' '.join(found[:20])}")
     events, words = [], None
     if prior in TAKEN_DOWN:
         events.append((ArticleEvent.RESTORED, f"was {prior}"))
@@ -198,7 +201,7 @@ def lands_elsewhere(stored: Stored, live: Attempt) -> bool:
         return True
     if page.content_sha256 == stored.content_sha256:
         return False
-    return word_containment(stored.text or "", page.article.text) < SAME_ARTICLE
+    return shared_share(stored.text or "", page.article.text) < SAME_ARTICLE
 
 
 def page_key(url: str) -> tuple[str, str, str]:
@@ -226,9 +229,15 @@ def word_changes(old: str, new: str) -> tuple[int, int]:
     return sum((after - before).values()), sum((before - after).values())
 
 
-def word_containment(a: str, b: str) -> float:
-    """Share of the smaller text's distinct words found in the other (0 when either is empty)."""
-    first, second = set(a.lower().split()), set(b.lower().split())
+def shingles(text: str, size: int = 3) -> set[tuple[str, ...]]:
+    words = text.lower().split()
+    return {tuple(words[i : i + size]) for i in range(max(1, len(words) - size + 1))} if words else set()
+
+
+def shared_share(a: str, b: str) -> float:
+    """Share of the smaller text's 3-word runs found in the other (0 when either is empty): an edited
+    article keeps most of them, another article on the same site few (they share words, not runs)."""
+    first, second = shingles(a), shingles(b)
     if not first or not second:
         return 0.0
     return len(first & second) / min(len(first), len(second))

@@ -21,7 +21,7 @@ from warehouse.db import DatabaseUnavailable, connect, run_staged, sql, transact
 from warehouse.fetch_rows import fetch_log_table, fetch_row
 from warehouse.dedupe import DuplicatePair, IndexEntry, index_backlog, index_documents
 from warehouse.changes import Attempt
-from warehouse.revisions import Kept, checks_of, doc_id_for, review
+from warehouse.revisions import Kept, checks_of, doc_id_for, review  # noqa: F401 (doc_id_for: callers import it from here)
 from warehouse.schedule import PlannedCheck, plan_checks, watch_citations, web_archive_done
 from warehouse.snapshot import bootstrap, publish, writer_path
 

@@ -241,3 +241,23 @@ def test_an_older_database_gets_every_url_a_place_in_the_schedule(tmp_path):
             ("doc-b", "first_seen", 1), ("doc-ok", "first_seen", 1)]
         assert warehouse.con.execute("SELECT doc_id, version, is_latest FROM article_versions ORDER BY doc_id"
                                      ).fetchall() == [("doc-b", 1, True), ("doc-ok", 1, True)]
+
+
+def test_what_counts_as_the_same_page_and_as_an_error_page():
+    from warehouse.changes import is_stub, page_key, shared_share, word_changes
+
+    assert page_key("http://www.outlet.example/news/1/") == page_key("https://outlet.example/news/1")
+    assert page_key("https://outlet.example/news?id=1") != page_key("https://outlet.example/news?id=2")
+    assert is_stub(9, 800) and not is_stub(9, 40) and not is_stub(150, 2000)
+    assert word_changes("a b c a", "a c d d") == (2, 2)  # d twice in; a once and b out
+    assert shared_share("the talks resume", "The talks resume in spring") == 1.0
+    assert shared_share("the talks resume in spring", "in spring the talks resume") == 1 / 3
+    assert shared_share(text_of(14), text_of(15)) < 0.1  # the same words, not the same article
+
+
+def test_a_redirect_to_another_article_is_a_move_away(checked):
+    commit, rows, _ = checked
+    other = "http://outlet.example/news/99"
+    commit(0, page(text_of(14)))
+    commit(1, page(text_of(15), final_url=other, redirects=(other,)))  # another text altogether
+    assert rows("SELECT status, text FROM articles") == [("redirected_away", text_of(14))]
