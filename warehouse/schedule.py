@@ -7,7 +7,7 @@ nights run (python -m benchmarks.revisit_plan).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import duckdb
 import pyarrow as pa
@@ -16,6 +16,7 @@ from core.revisit import PlanReason, UrlState, Watch, due_by, plan_reason
 from warehouse.db import run_staged, sql
 
 _UTC = pa.timestamp("us", tz="UTC")
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 WATCH_SCHEMA = pa.schema([
     ("url", pa.string()), ("watched", pa.bool_()), ("state", pa.string()), ("next_check_at", _UTC),
     ("interval_days", pa.int32()), ("checks", pa.int32()), ("failures", pa.int32()),
@@ -52,8 +53,17 @@ def watch_citations(con: duckdb.DuckDBPyConnection, citations: pa.Table, now: da
 
 def read_watches(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, Watch]:
     rows = run_staged(con, "watches", staged_urls=_urls(urls))
-    names = WATCH_SCHEMA.names
-    return {row[0]: Watch(**{**dict(zip(names, row)), "state": UrlState(row[2])}) for row in rows}
+    times = [i for i, column in enumerate(WATCH_SCHEMA) if column.type == _UTC]
+    watches = {}
+    for row in rows:
+        values = dict(zip(WATCH_SCHEMA.names, row))
+        values.update({WATCH_SCHEMA.names[i]: _from_epoch_us(row[i]) for i in times}, state=UrlState(row[2]))
+        watches[row[0]] = Watch(**values)
+    return watches
+
+
+def _from_epoch_us(value: int | None) -> datetime | None:
+    return None if value is None else EPOCH + timedelta(microseconds=value)
 
 
 def write_watches(con: duckdb.DuckDBPyConnection, watches: list[Watch]) -> None:
