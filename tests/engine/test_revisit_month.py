@@ -30,7 +30,7 @@ HAVING count(*) > 1
 ORDER BY edits DESC, a.url
 """
 TAKEN_DOWN_SINCE_THE_SEED = """
-SELECT s.seed_id, s.published_at AS seed_published_at, c.url, e.event, e."at" AS taken_down_at, e.detail,
+SELECT DISTINCT s.seed_id, s.published_at AS seed_published_at, c.url, e.event, e."at" AS taken_down_at, e.detail,
        a.status AS status_now, a.warc_file, a.warc_offset
 FROM seeds s
 JOIN citations c USING (seed_id)
