@@ -87,7 +87,8 @@ def test_kill_9_at_several_points_then_rerun_converges(server, cited_site, tmp_p
 
         for n in range(24):
             server.route(f"/p/{n}", counting)
-        victim["proc"] = cli_run(seeds, db, env)
+        # `--all`: after the first kill point's rerun nothing is due until tomorrow; each run fetches every page
+        victim["proc"] = cli_run(seeds, db, env, "--all")
         assert victim["proc"].wait(timeout=120) == -signal.SIGKILL, f"kill point {k} was not reached"
         for n in range(24):
             server.route(f"/p/{n}", Reply(200, article(n % 20), {"Content-Type": "text/html"}))
@@ -130,7 +131,7 @@ def test_an_analyst_session_open_across_a_run(server, cited_site, tmp_path, pref
 
     for n in range(24):
         server.route(f"/p/{n}", connect_during_run)
-    second = cli_run(seeds, db, env)
+    second = cli_run(seeds, db, env, "--all")  # every page fetched again, though none is due yet
     try:
         assert second.wait(timeout=180) == 0, second.stderr.read()
         assert fresh_connects == [(0, "1", "")] * 3     # every fresh connect during the run succeeded
