@@ -7,15 +7,23 @@ from __future__ import annotations
 import dataclasses
 import os
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 from core import __version__
 from core import setting_values as values
 from core.errors import SettingsError
+from core.revisit import RevisitPolicy
 
 DEFAULT_USER_AGENT = (
     f"mediamon/{__version__} (+https://github.com/mediamon/mediamon; media-monitoring research crawler)"
 )
+
+
+def utc_now() -> datetime:
+    """The clock runs read by default: the time now, in UTC."""
+    return datetime.now(timezone.utc)
 
 
 def bundled_seeds_dir() -> Path:
@@ -68,6 +76,18 @@ class Settings:
     shard_storage: str = "shards"  # sharded backfill: shared folder or fsspec URL the workers write to
     shard_heartbeat_timeout: float = 90.0  # a running shard silent this long is presumed dead, and re-submitted
     shard_attempts: int = 3  # submissions of one shard before the sharded backfill gives up on it
+    revisit_max_days: int = 16     # the longest wait between two checks of an unchanged article (core.revisit)
+    revisit_until_days: int = 90   # an article unchanged this long is not checked again by nightly runs
+    retry_max_days: int = 16       # the longest wait between two checks of a failing URL
+    retry_until_days: int = 60     # a URL failing this long is not checked again by nightly runs
+    # what a run takes the time to be: fetch attempts, schedule, events and runs are stamped with it
+    # (tests and benchmarks simulate a month of nightly runs with a clock of their own)
+    clock: Callable[[], datetime] = utc_now
+
+    @property
+    def revisit(self) -> RevisitPolicy:
+        return RevisitPolicy(self.revisit_max_days, self.revisit_until_days, self.retry_max_days,
+                             self.retry_until_days)
 
     @property
     def archive_path(self) -> Path:
@@ -129,6 +149,10 @@ _ENV = {
     "MEDIAMON_SHARD_STORAGE": ("shard_storage", values.storage_location),
     "MEDIAMON_SHARD_HEARTBEAT_TIMEOUT": ("shard_heartbeat_timeout", values.seconds(0, values.DAY, low_excluded=True)),
     "MEDIAMON_SHARD_ATTEMPTS": ("shard_attempts", values.whole(1, 100)),
+    "MEDIAMON_REVISIT_MAX_DAYS": ("revisit_max_days", values.whole(1, 3650)),
+    "MEDIAMON_REVISIT_UNTIL_DAYS": ("revisit_until_days", values.whole(1, 36500)),
+    "MEDIAMON_RETRY_MAX_DAYS": ("retry_max_days", values.whole(1, 3650)),
+    "MEDIAMON_RETRY_UNTIL_DAYS": ("retry_until_days", values.whole(1, 36500)),
 }
 
 ENVIRONMENT_VARIABLES = tuple(_ENV)

@@ -188,6 +188,7 @@ class FetchBatch:
     urls: list[str]
     validators: dict[str, Validators] = field(default_factory=dict)  # URL -> stored ETag/Last-Modified
     cited_at: dict[str, date] = field(default_factory=dict)          # URL -> its citing seed's date
+    no_web_archive: frozenset[str] = frozenset()  # dead links the web archive is not asked for again
 
     def __len__(self) -> int:
         return len(self.urls)
@@ -226,22 +227,23 @@ class BatchProcessor:
             return None
         return self._threads.submit(self.pool.start)
 
-    def _fetch_and_hand_over(self, url: str, validators: Validators | None, cited_at: date | None):
+    def _fetch_and_hand_over(self, url: str, validators: Validators | None, cited_at: date | None,
+                             web_archive: bool = True):
         """Fetch ``url`` and hand each page to the workers; the attempts are kept without their bodies
         (the pool holds a page's body until it is analysed, the archive has the bytes). A live page
         found not to be the article is followed by the web archive's attempts, as a dead link is.
-        Once the run is stopping, a URL is not fetched, and a fetch that ends after the stop is not
+        (``web_archive``: whether it may be asked at all.) Once the run is stopping, a URL is not fetched, and a fetch that ends after the stop is not
         kept: the URL stays unfetched for the next run."""
         if self.stop.is_set():
             return []
-        attempts = self.fetcher.fetch(url, validators, cited_at)
+        attempts = self.fetcher.fetch(url, validators, cited_at, web_archive)
         if self.stop.is_set():
             return []
         if self.on_url_done is not None:
             self.on_url_done()
         handed = [self._hand_over(fetch) for fetch in attempts]
         last = attempts[-1]
-        if self._falls_back and last.via == "live" and last.outcome == Outcome.OK:
+        if web_archive and self._falls_back and last.via == "live" and last.outcome == Outcome.OK:
             verdict = _resolved(*handed[-1]).fetch  # waits for this page's analysis
             if verdict.outcome in NOT_AN_ARTICLE and is_dead(verdict, self.settings.wayback_on):
                 handed += [self._hand_over(fetch) for fetch in self.fetcher.from_web_archive(url, cited_at)]
@@ -256,12 +258,13 @@ class BatchProcessor:
         return replace(fetch, body=None), self.pool.submit(fetch, answer)
 
     def process(self, urls: list[str], validators: dict[str, Validators],
-                cited_at: dict[str, date] | None = None) -> list[Page]:
+                cited_at: dict[str, date] | None = None, no_web_archive: frozenset[str] = frozenset()) -> list[Page]:
         """Every attempt for every URL as a Page, in the order of ``urls``."""
         cited_at = cited_at or {}
         if not self.workers_started and any(url not in validators for url in urls):
             self.start_workers()  # URLs never fetched: pages to analyse are coming
-        fetched = [self._threads.submit(self._fetch_and_hand_over, url, validators.get(url), cited_at.get(url))
+        fetched = [self._threads.submit(self._fetch_and_hand_over, url, validators.get(url), cited_at.get(url),
+                                        url not in no_web_archive)
                    for url in urls]
         self._wait(fetched)
         return [_resolved(fetch, analysis) for future in fetched for fetch, analysis in future.result()]
@@ -277,7 +280,7 @@ class BatchProcessor:
                 return
 
     def __call__(self, batch: FetchBatch) -> list[Page]:
-        return self.process(batch.urls, batch.validators, batch.cited_at)
+        return self.process(batch.urls, batch.validators, batch.cited_at, batch.no_web_archive)
 
     def close(self) -> None:
         self._threads.shutdown(wait=True, cancel_futures=True)

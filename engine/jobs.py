@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Callable, Iterator, Protocol
 
 from archive.writer import WarcArchive
@@ -34,7 +34,8 @@ def open_warehouse(settings: Settings) -> Warehouse:
     from extractors.crosslingual import anchors
     from extractors.seed_date import seed_published_at
 
-    warehouse = Warehouse.open(settings.db_path, settings.near_threshold, settings.db_memory_limit)
+    warehouse = Warehouse.open(settings.db_path, settings.near_threshold, settings.db_memory_limit,
+                               settings.clock, settings.revisit)
     try:
         warehouse.fill_pending(anchors, seed_published_at)
     except BaseException:
@@ -62,7 +63,8 @@ def run_recorded(flow_name: str, settings: Settings, work: Callable[[Warehouse, 
             raise
         finally:
             warehouse.finish_run(report.run_id, report.status, urls_planned=report.urls_planned,
-                                 counts=report.counts, new_seeds=report.new_seeds, error=error)
+                                 counts=report.counts, new_seeds=report.new_seeds, error=error,
+                                 planned=report.planned)
             # an interrupted run leaves the full-text index to the next run: it must end within seconds
             warehouse.publish(full_text=report.status != "interrupted")
     report.seconds = time.monotonic() - started
@@ -84,15 +86,15 @@ def ingest_seeds(warehouse: Warehouse, seeds: list[Seed], run_id: str, settings:
     return warehouse.store_seeds(analysed, run_id)
 
 
-def _invalid(line: UrlLine) -> Page:
-    return Page(FetchResult(url=line.text, attempted_at=datetime.now(timezone.utc), outcome=Outcome.INVALID_URL,
+def _invalid(line: UrlLine, now: datetime) -> Page:
+    return Page(FetchResult(url=line.text, attempted_at=now, outcome=Outcome.INVALID_URL,
                             error=f"line {line.line_number}: not an http(s) URL"))
 
 
 def plan_url_file(warehouse: Warehouse, lines: list[UrlLine], refetch: bool, report: RunReport) -> list[str]:
     """The distinct URLs of a URL file to fetch (stored ones only with ``refetch``); lines that are
     not URLs are recorded as ``invalid_url`` attempts, so that no line is dropped silently."""
-    invalid = [_invalid(line) for line in lines if line.url is None]
+    invalid = [_invalid(line, warehouse.clock()) for line in lines if line.url is None]
     urls = list(dict.fromkeys(line.url for line in lines if line.url is not None))
     if not refetch:
         stored = warehouse.stored_urls(urls)
@@ -110,17 +112,21 @@ class KnownUrls(Protocol):
 
     def citation_dates(self, urls: list[str]) -> dict[str, date]: ...
 
+    def web_archive_done(self, urls: list[str]) -> set[str]: ...
+
 
 def fetch_batches(urls: list[str], batch_size: int, known: KnownUrls | None = None) -> Iterator[FetchBatch]:
-    """``urls`` interleaved by host (pacing one host idles no thread), in batches, each with the
-    validators and citation dates ``known`` holds for its URLs (read as the batch is taken)."""
+    """``urls`` interleaved by host (pacing one host idles no thread), in batches, each with what
+    ``known`` holds of its URLs (validators, citation dates, web archive answered): read as the batch
+    is taken."""
     urls = interleave_by_host(urls)
     for start in range(0, len(urls), batch_size):
         batch = urls[start : start + batch_size]
         if known is None:
             yield FetchBatch(batch)
         else:
-            yield FetchBatch(batch, known.validators_for(batch), known.citation_dates(batch))
+            yield FetchBatch(batch, known.validators_for(batch), known.citation_dates(batch),
+                             frozenset(known.web_archive_done(batch)))
 
 
 def fetch_urls(warehouse: Warehouse, urls: list[str], report: RunReport, settings: Settings) -> None:
@@ -138,13 +144,16 @@ def fetch_urls(warehouse: Warehouse, urls: list[str], report: RunReport, setting
 
 
 def nightly(warehouse: Warehouse, report: RunReport, seeds: list[Seed], settings: Settings,
-            seeds_skipped: int = 0) -> None:
-    """Ingest the seeds (``seeds_skipped``: seed files that could not be used), then fetch every URL they cite."""
+            everything: bool = False, seeds_skipped: int = 0) -> None:
+    """Ingest the seeds (``seeds_skipped``: seed files that could not be used), then fetch the URLs they
+    cite that are due: never fetched, due a revisit or due a retry (core.revisit); with
+    ``everything``, every URL they cite."""
     report.seeds_seen, report.seeds_skipped = len(seeds), seeds_skipped
     report.new_seeds = ingest_seeds(warehouse, seeds, report.run_id, settings)
-    urls = warehouse.cited_urls()
-    report.urls_planned = len(urls)
-    fetch_urls(warehouse, urls, report, settings)
+    plan = warehouse.plan_checks(settings.clock(), everything)
+    report.urls_planned = len(plan)
+    report.planned.update(check.reason for check in plan)
+    fetch_urls(warehouse, [check.url for check in plan], report, settings)
 
 
 def backfill(warehouse: Warehouse, report: RunReport, lines: list[UrlLine], refetch: bool,

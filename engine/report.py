@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 
 from archive.scan import Damage
@@ -58,6 +59,7 @@ class RunReport:
     seeds_seen: int = 0
     seeds_skipped: int = 0        # seed files that could not be used (engine.inputs.read_seed_folder)
     counts: BatchCounts = field(default_factory=BatchCounts)
+    planned: Counter = field(default_factory=Counter)  # nightly: URLs planned by reason (new, revisit, retry)
     seconds: float = 0.0
     shards: int = 0               # sharded backfill: shards landed
     landing_seconds: float = 0.0  # sharded backfill: wall of the commit step (copy WARCs, read, land)
@@ -73,8 +75,11 @@ class RunReport:
             rows.append({"what": "seeds read / new", "count": f"{self.seeds_seen} / {self.new_seeds}"})
         if self.seeds_skipped:
             rows.append({"what": "seed files skipped (see warnings)", "count": str(self.seeds_skipped)})
-        rows += [{"what": "URLs planned", "count": str(self.urls_planned)},
-                 {"what": "URLs fetched / failed", "count": f"{counts.urls_fetched} / {counts.urls_failed}"}]
+        rows.append({"what": "URLs planned", "count": str(self.urls_planned)})
+        if self.flow == "nightly":
+            rows.append({"what": "  new / revisit / retry",
+                         "count": " / ".join(str(self.planned[reason]) for reason in ("new", "revisit", "retry"))})
+        rows.append({"what": "URLs fetched / failed", "count": f"{counts.urls_fetched} / {counts.urls_failed}"})
         unfinished = self.urls_planned - counts.urls_fetched - counts.urls_failed
         if unfinished > 0:  # a run that stopped early: planned = fetched + failed + not reached
             rows.append({"what": "URLs not reached", "count": str(unfinished)})

@@ -16,7 +16,7 @@ import logging
 import random
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Callable
 from urllib.parse import urlsplit
 
@@ -120,11 +120,13 @@ class Fetcher:
         if self.archive is not None:
             self.archive.flush()
 
-    def fetch(self, url: str, validators: Validators | None = None, cited_at: date | None = None) -> list[FetchResult]:
+    def fetch(self, url: str, validators: Validators | None = None, cited_at: date | None = None,
+              web_archive: bool = True) -> list[FetchResult]:
         """Every attempt made for ``url`` (the last one is the verdict), then, when it ends dead, the
-        attempts at the web archive for a snapshot closest to ``cited_at`` (the citing seed's date)."""
+        attempts at the web archive for a snapshot closest to ``cited_at`` (the citing seed's date).
+        ``web_archive=False``: not the web archive (it answered for this URL before, or its article is stored)."""
         attempts = self._recorded(url, "live", lambda: self._with_retries(url, validators, self._page))
-        if is_dead(attempts[-1], self.settings.wayback_on):
+        if web_archive and is_dead(attempts[-1], self.settings.wayback_on):
             attempts += self.from_web_archive(url, cited_at)
         return attempts
 
@@ -144,16 +146,15 @@ class Fetcher:
         probe = probe_url(url, token)
         return self._recorded(probe, "live", lambda: [self._attempt(probe, None, self._page).result])[-1]
 
-    @staticmethod
-    def _recorded(url: str, via: str, work: Callable[[], list[FetchResult]]) -> list[FetchResult]:
+    def _recorded(self, url: str, via: str, work: Callable[[], list[FetchResult]]) -> list[FetchResult]:
         try:
             return work()
         except ArchiveUnavailable:  # the raw archive cannot be written: the run stops
             raise
         except Exception as exc:  # a bug in here must cost one URL, not the batch: record it
             log.warning("fetching %s failed unexpectedly: %s: %s", url, type(exc).__name__, exc)
-            return [FetchResult(url=url, attempted_at=_now(), outcome=Outcome.CONNECTION_ERROR, via=via,
-                                error=f"unexpected {type(exc).__name__}: {exc}"[:500])]
+            return [FetchResult(url=url, attempted_at=self.settings.clock(), outcome=Outcome.CONNECTION_ERROR,
+                                via=via, error=f"unexpected {type(exc).__name__}: {exc}"[:500])]
 
     def _fetch_robots(self, robots_url: str) -> FetchResult:
         return self._with_retries(robots_url, None, self._robots_txt)[-1]
@@ -174,7 +175,7 @@ class Fetcher:
 
     def _attempt(self, url: str, validators: Validators | None, purpose: _Purpose) -> _Attempt:
         """One attempt: the request and every redirect hop it leads to."""
-        attempted_at, hops, current, seconds = _now(), [], url, 0.0
+        attempted_at, hops, current, seconds = self.settings.clock(), [], url, 0.0
 
         def ended(outcome: Outcome, error: str | None, answer: Exchange | None = None,
                   archived: ArchivedAt | None = None) -> _Attempt:
@@ -234,7 +235,7 @@ class Fetcher:
         if validators and validators.last_modified:
             headers["If-Modified-Since"] = validators.last_modified
         with self.pacer.request(host, self._delay(rules)):
-            fetched_at = _now()
+            fetched_at = self.settings.clock()
             answer = exchange(self.session, url, headers, self.timeouts, purpose.body, self.watchdog)
         return answer, self._archived(url, fetched_at, answer)
 
@@ -256,10 +257,6 @@ class Fetcher:
         if crawl_delay is None:
             return self.settings.per_host_delay
         return max(self.settings.per_host_delay, min(crawl_delay, self.settings.max_crawl_delay))
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _http_host(url: str, first: bool) -> tuple[str, str | None]:

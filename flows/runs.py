@@ -20,15 +20,16 @@ log = logging.getLogger("mediamon")
 
 
 @flow(name="mediamon-nightly")
-def nightly_run(seeds_dir: str | None = None, db_path: str | None = None) -> RunReport:
-    """One nightly pass: ingest the seeds, (re)fetch every URL they cite, extract, dedupe, store."""
+def nightly_run(seeds_dir: str | None = None, db_path: str | None = None, all: bool = False) -> RunReport:  # noqa: A002
+    """One nightly pass: ingest the seeds, fetch the cited URLs that are due (never fetched, due a
+    revisit or a retry; ``all``: every cited URL), extract, dedupe, store what changed."""
     settings = load_settings(seeds_dir=Path(seeds_dir) if seeds_dir else None,
                              db_path=Path(db_path) if db_path else None)
     folder = read_seed_folder(settings.seeds_dir)
     for skipped in folder.skipped:
         log.warning("%s", skipped)
     report = jobs.run_recorded("nightly", settings, lambda warehouse, report: jobs.nightly(
-        warehouse, report, list(folder.seeds), settings, seeds_skipped=len(folder.skipped)))
+        warehouse, report, list(folder.seeds), settings, all, seeds_skipped=len(folder.skipped)))
     publish_artifacts(report)
     return report
 

@@ -38,8 +38,9 @@ def main_options(
 def run(
     seeds: Annotated[Optional[Path], typer.Option("--seeds", help="seeds folder (default $MEDIAMON_SEEDS, else the bundled seeds)")] = None,
     db: DbOption = None,
+    all_: Annotated[bool, typer.Option("--all", help="check every cited URL, not only those due a check")] = False,
 ) -> None:
-    """One nightly pass: ingest the seeds, fetch every URL they cite, extract, dedupe, store.
+    """One nightly pass: ingest the seeds, fetch the cited URLs due a check, extract, dedupe, store.
 
     A seed file that cannot be used (unreadable, not UTF-8 text, empty) is skipped with a warning."""
     from core.errors import InputError
@@ -55,7 +56,7 @@ def run(
     start_prefect(settings)
     from flows.runs import nightly_run
 
-    execute(lambda: nightly_run(seeds_dir=str(settings.seeds_dir), db_path=str(settings.db_path)))
+    execute(lambda: nightly_run(seeds_dir=str(settings.seeds_dir), db_path=str(settings.db_path), all=all_))
 
 
 def _day(flag: str, value: Optional[str]) -> Optional[date]:

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from testkit.loopback import Reply, html_page
+from warehouse.snapshot import writer_path
 
 pytestmark = pytest.mark.slow  # real Prefect servers, subprocesses, kill -9
 
@@ -23,8 +24,9 @@ def article(n: int) -> bytes:
     return html_page(f"Article {n}", paragraphs)
 
 
-def cli_run(seeds, db, env, preexec=None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "mediamon.cli", "run", "--seeds", str(seeds), "--db", str(db)],
+def cli_run(seeds, db, env, *flags: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "mediamon.cli", "run", "--seeds", str(seeds), "--db", str(db),
+                             *flags],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
 
@@ -87,7 +89,8 @@ def test_kill_9_at_several_points_then_rerun_converges(server, cited_site, tmp_p
 
         for n in range(24):
             server.route(f"/p/{n}", counting)
-        victim["proc"] = cli_run(seeds, db, env)
+        # `--all`: after the first kill point's rerun nothing is due until tomorrow; each run fetches every page
+        victim["proc"] = cli_run(seeds, db, env, "--all")
         assert victim["proc"].wait(timeout=120) == -signal.SIGKILL, f"kill point {k} was not reached"
         for n in range(24):
             server.route(f"/p/{n}", Reply(200, article(n % 20), {"Content-Type": "text/html"}))
@@ -130,7 +133,7 @@ def test_an_analyst_session_open_across_a_run(server, cited_site, tmp_path, pref
 
     for n in range(24):
         server.route(f"/p/{n}", connect_during_run)
-    second = cli_run(seeds, db, env)
+    second = cli_run(seeds, db, env, "--all")  # every page fetched again, though none is due yet
     try:
         assert second.wait(timeout=180) == 0, second.stderr.read()
         assert fresh_connects == [(0, "1", "")] * 3     # every fresh connect during the run succeeded
@@ -142,3 +145,66 @@ def test_an_analyst_session_open_across_a_run(server, cited_site, tmp_path, pref
         analyst.wait()
     with duckdb.connect(str(db), read_only=True) as con:   # a new session sees the new seed
         assert con.execute("SELECT count(*) FROM seeds").fetchone()[0] == 2
+
+
+def versions(db) -> dict:
+    """Every version and event of every article (ids, hashes and kinds, not timestamps)."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        q = lambda sql: sorted(con.execute(sql).fetchall())  # noqa: E731
+        return {"versions": q("SELECT doc_id, version, content_sha256, is_latest FROM article_versions"),
+                "events": q("SELECT doc_id, event, version FROM article_events")}
+
+
+def edited(n: int) -> bytes:
+    return article(n % 20 + 1000)
+
+
+@pytest.mark.slow
+def test_kill_9_during_a_revisit_run_loses_no_version(server, cited_site, tmp_path, prefect_server):
+    seeds, urls = cited_site
+    env = run_env(prefect_server)
+    html = {"Content-Type": "text/html"}
+
+    def serve(body_of) -> None:
+        for n in range(24):
+            server.route(f"/p/{n}", Reply(200, body_of(n), html))
+
+    def first_then_edited(db, kill_at: int | None = None) -> None:
+        """A first run, every page edited, then `run --all`: killed at its ``kill_at``-th page request,
+        and run again."""
+        serve(lambda n: article(n % 20))
+        first = cli_run(seeds, db, env)
+        assert first.wait(timeout=120) == 0, first.stderr.read()
+        serve(edited)
+        if kill_at is not None:
+            served, victim, lock = {"n": 0}, {}, threading.Lock()
+
+            def counting(request):
+                with lock:
+                    served["n"] += 1
+                    if served["n"] == kill_at:
+                        os.killpg(victim["proc"].pid, signal.SIGKILL)
+                return Reply(200, edited(int(request.path.rsplit("/", 1)[1])), html)
+
+            for n in range(24):
+                server.route(f"/p/{n}", counting)
+            victim["proc"] = cli_run(seeds, db, env, "--all")
+            assert victim["proc"].wait(timeout=120) == -signal.SIGKILL, f"kill point {kill_at} was not reached"
+            with duckdb.connect(str(writer_path(db)), read_only=True) as con:  # what the killed run committed
+                kept = con.execute("SELECT count(*) FROM document_versions").fetchone()[0]
+            assert 0 < kept < 24, f"the kill at request {kill_at} did not fall between two commits ({kept})"
+            serve(edited)
+        again = cli_run(seeds, db, env, "--all")
+        assert again.wait(timeout=120) == 0, again.stderr.read()
+
+    reference = tmp_path / "reference.duckdb"
+    first_then_edited(reference)
+    expected = versions(reference)
+    assert len(expected["versions"]) == 48 and sum(1 for e in expected["events"] if e[1] == "edited") == 24
+    # batches of 4 URLs, the next fetched while one commits: a request of the third batch means the
+    # first is committed (engine.runner), so each kill falls between commits of the revisit run
+    for kill_at in (10, 20):
+        db = tmp_path / f"killed-{kill_at}.duckdb"
+        first_then_edited(db, kill_at)
+        assert versions(db) == expected, f"after a kill at request {kill_at}"
+        assert state(db) == state(reference)

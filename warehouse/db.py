@@ -53,13 +53,15 @@ def storage_failures(path: Path | str):
         raise DatabaseUnavailable(f"cannot write {path}: {reason}") from None
 
 
-def run_staged(con: duckdb.DuckDBPyConnection, statement: str, **tables: pa.Table) -> list[tuple]:
+def run_staged(con: duckdb.DuckDBPyConnection, statement: str, parameters: dict | None = None,
+               **tables: pa.Table) -> list[tuple]:
     """Run the named statement (``sql(statement)``) with ``tables`` registered under their names for
-    its duration (the way Python hands rows to SQL here); return its rows."""
+    its duration (the way Python hands rows to SQL here), and ``parameters`` (its last statement's
+    ``$name`` values); return its rows."""
     for name, table in tables.items():
         con.register(name, table)
     try:
-        return con.execute(sql(statement)).fetchall()
+        return con.execute(sql(statement), parameters).fetchall()
     finally:
         for name in tables:
             con.unregister(name)

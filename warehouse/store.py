@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from typing import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,16 +15,16 @@ import duckdb
 import pyarrow as pa
 
 from core.records import FetchResult, Fingerprint, Language, Outcome, Page, Seed, Validators
+from core.revisit import PlanReason, RevisitPolicy
 from warehouse import fts
 from warehouse.archived import archived_pages, fill_seed_dates
 from warehouse.db import check_writable, connect, run_staged, sql, storage_failures, transaction
 from warehouse.fetch_rows import fetch_log_table, fetch_row
 from warehouse.dedupe import DuplicatePair, IndexEntry, index_backlog, index_documents
+from warehouse.changes import Attempt
+from warehouse.revisions import Kept, checks_of, doc_id_for, review  # noqa: F401 (doc_id_for: callers import it from here)
+from warehouse.schedule import PlannedCheck, plan_checks, watch_citations, web_archive_done
 from warehouse.snapshot import bootstrap, publish, remove_partial_copies, writer_path
-
-
-def doc_id_for(url: str) -> str:
-    return "doc-" + hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
 
 
 FETCHED = frozenset({Outcome.OK, Outcome.NOT_MODIFIED})
@@ -74,13 +74,16 @@ class Warehouse:
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, near_threshold: float = 0.7,
-                 working: Path | None = None, analyst: Path | None = None) -> None:
+                 working: Path | None = None, analyst: Path | None = None,
+                 clock: Callable[[], datetime] = _now, revisit: RevisitPolicy = RevisitPolicy()) -> None:
         self.con = con
         self.near_threshold = near_threshold
         self.working, self.analyst = working, analyst
+        self.clock, self.revisit = clock, revisit  # what time it is; when URLs are checked again
 
     @classmethod
-    def open(cls, path: Path, near_threshold: float = 0.7, memory_limit: str | None = None) -> "Warehouse":
+    def open(cls, path: Path, near_threshold: float = 0.7, memory_limit: str | None = None,
+             clock: Callable[[], datetime] = _now, revisit: RevisitPolicy = RevisitPolicy()) -> "Warehouse":
         """Open the writer for the analyst database ``path`` (creating it on first use).
 
         An existing file at ``path`` is checked first (``check_writable``): mediamon writes only a
@@ -89,7 +92,7 @@ class Warehouse:
         working = writer_path(analyst)
         check_writable(analyst)
         bootstrap(working, analyst)
-        warehouse = cls(connect(working, memory_limit), near_threshold, working, analyst)
+        warehouse = cls(connect(working, memory_limit), near_threshold, working, analyst, clock, revisit)
         try:
             remove_partial_copies(analyst)
             warehouse.con.execute(sql("mark_crashed_runs"))
@@ -105,7 +108,7 @@ class Warehouse:
         dates seeds state (``date_of``: text -> date). Each job runs once; a fresh database has none."""
         pending = {row[0] for row in self.con.execute("SELECT name FROM pending_backfills").fetchall()}
         if "anchor_index" in pending:
-            index_backlog(self.con, _now(), anchors_of)
+            index_backlog(self.con, self.clock(), anchors_of)
         if "seed_dates" in pending:
             fill_seed_dates(self.con, date_of)
         if pending:
@@ -136,14 +139,18 @@ class Warehouse:
     @_writes
     def start_run(self, flow: str) -> str:
         run_id = uuid.uuid4().hex
-        self.con.execute(sql("start_run"), {"run_id": run_id, "flow": flow, "started_at": _now()})
+        self.con.execute(sql("start_run"), {"run_id": run_id, "flow": flow, "started_at": self.clock()})
         return run_id
 
     @_writes
     def finish_run(self, run_id: str, status: str, *, urls_planned: int, counts: BatchCounts,
-                   new_seeds: int = 0, error: str | None = None) -> None:
+                   new_seeds: int = 0, error: str | None = None, planned: Counter | None = None) -> None:
+        """Record how the run ended; ``planned``: URLs planned by reason (core.revisit.PlanReason)."""
+        planned = planned or Counter()
         self.con.execute(sql("finish_run"), {
-            "run_id": run_id, "finished_at": _now(), "status": status, "urls_planned": urls_planned,
+            "planned_new": planned[PlanReason.NEW], "planned_revisit": planned[PlanReason.REVISIT],
+            "planned_retry": planned[PlanReason.RETRY],
+            "run_id": run_id, "finished_at": self.clock(), "status": status, "urls_planned": urls_planned,
             "fetched_ok": counts.urls_fetched, "failed": counts.urls_failed,
             "new_articles": counts.new_articles, "duplicates": counts.duplicates, "new_seeds": new_seeds,
             "outcomes": json.dumps(dict(sorted(counts.outcomes.items()))),
@@ -159,7 +166,7 @@ class Warehouse:
         fresh = list({s.seed_id: (s, lang, fp) for s, lang, fp in fresh}.values())
         if not fresh:
             return 0
-        now = _now()
+        now = self.clock()
         seed_rows = pa.Table.from_pylist([{
             "seed_id": s.seed_id, "source_path": s.source_path, "title": s.title, "text": s.text,
             "content_sha256": s.content_sha256, "published_at": s.published_at, "language": lang.code,
@@ -175,6 +182,7 @@ class Warehouse:
         with transaction(self.con):
             run_staged(self.con, "insert_seeds", staged_seeds=seed_rows)
             run_staged(self.con, "insert_citations", staged_citations=citation_rows)
+            watch_citations(self.con, citation_rows, now)
             self._index([IndexEntry(s.seed_id, fp, lang.code) for s, lang, fp in fresh], "seed", run_id, now)
         return len(fresh)
 
@@ -182,15 +190,20 @@ class Warehouse:
     def cited_urls(self) -> list[str]:
         return [row[0] for row in self.con.execute(sql("cited_urls")).fetchall()]
 
+    def plan_checks(self, now: datetime, everything: bool = False) -> list[PlannedCheck]:
+        """The cited URLs a nightly run starting at ``now`` fetches: never checked, or due a revisit or a
+        retry (every one with ``everything``), with why (warehouse.schedule)."""
+        return plan_checks(self.con, now, everything)
+
+    def web_archive_done(self, urls: list[str]) -> set[str]:
+        """Which of ``urls`` are not looked up in the web archive when dead: asked once, or article stored."""
+        return web_archive_done(self.con, urls)
+
     def _with_urls(self, urls: list[str], statement: str) -> list[tuple]:
         return run_staged(self.con, statement, staged_urls=pa.table({"url": pa.array(urls, pa.string())}))
 
     def validators_for(self, urls: list[str]) -> dict[str, Validators]:
         return {url: Validators(etag, modified) for url, etag, modified in self._with_urls(urls, "validators")}
-
-    def _stored_text_hashes(self, doc_ids: list[str]) -> dict[str, str]:
-        return dict(run_staged(self.con, "stored_text_hashes",
-                               staged_changed=pa.table({"doc_id": pa.array(doc_ids, pa.string())})))
 
     def citation_dates(self, urls: list[str]) -> dict[str, date]:
         """URL -> the earliest date among the seeds citing it (the date a seed states, else its ingestion)."""
@@ -211,61 +224,66 @@ class Warehouse:
 
     @_writes
     def commit_batch(self, pages: list[Page], run_id: str, also=None) -> BatchCounts:
-        """Store a batch's fetch attempts and articles, and their duplicates, in one transaction.
+        """Store a batch's fetch attempts, what each URL's check found (versions, events, its next
+        check: warehouse.revisions) and its articles with their duplicates, in one transaction.
 
         ``also(con)``, when given, runs first inside the same transaction (a shard's landing record)."""
-        now = _now()
+        now = self.clock()
         counts = BatchCounts()
-        fetch_rows, doc_rows, items = [], [], []
-        last_outcome: dict[str, str] = {}
-        for page in pages:
-            fetch = page.fetch
-            fetch_id = fetch.fetch_id or uuid.uuid4().hex
-            outcome = fetch.outcome
-            if outcome == Outcome.OK and page.article is None:
-                outcome = Outcome.EMPTY_EXTRACTION
-            counts.outcomes[str(outcome)] += 1
-            last_outcome[fetch.url] = str(outcome)
-            if fetch.fetch_id is None:  # a replayed fetch (reprocess) keeps the row it has
-                fetch_rows.append({**fetch_row(fetch), "fetch_id": fetch_id, "outcome": str(outcome), "run_id": run_id})
-            if outcome != Outcome.OK:
-                continue
-            article, language = page.article, page.language
-            doc_id = doc_id_for(fetch.url)
-            doc_rows.append({
-                "doc_id": doc_id, "url": fetch.url, "final_url": fetch.final_url,
-                "host": (urlsplit(fetch.final_url or fetch.url).hostname or "").lower(),
-                "fetch_id": fetch_id, "fetched_at": fetch.attempted_at, "via": fetch.via, "title": article.title,
-                "author": article.author, "published_at": article.published_at, "sitename": article.sitename,
-                "text": article.text, "word_count": len(article.text.split()), "language": language.code,
-                "language_score": language.score, "language_method": language.method, **_language_audit(language),
-                "content_sha256": page.content_sha256, "extractor": article.extractor, "run_id": run_id,
-                "etag": fetch.etag, "last_modified": fetch.last_modified})
-            items.append(IndexEntry(doc_id, page.fingerprint, language.code))
-
+        attempts = [_attempt(page) for page in pages]
+        last_outcome = {attempt.fetch.url: str(attempt.outcome) for attempt in attempts}
+        counts.outcomes.update(str(attempt.outcome) for attempt in attempts)
+        fetch_rows = [{**fetch_row(a.fetch), "fetch_id": a.fetch_id, "outcome": str(a.outcome), "run_id": run_id}
+                      for a in attempts if a.fetch.fetch_id is None]  # a replayed fetch (reprocess) keeps its row
         with transaction(self.con):
-            self._write_batch(also, fetch_rows, doc_rows, items, counts, run_id, now)
+            if also is not None:
+                also(self.con)
+            run_staged(self.con, "insert_fetches", staged_fetches=fetch_log_table(fetch_rows))
+            kept = review(self.con, checks_of(attempts), now, run_id, self.revisit)
+            self._store_articles(kept, counts, run_id, now)
         counts.final_outcomes.update(last_outcome.values())
         return counts
 
-    def _write_batch(self, also, fetch_rows: list[dict], doc_rows: list[dict], items: list[IndexEntry],
-                     counts: BatchCounts, run_id: str, now: datetime) -> None:
-        if also is not None:
-            also(self.con)
-        run_staged(self.con, "insert_fetches", staged_fetches=fetch_log_table(fetch_rows))
-        if not doc_rows:
+    def _store_articles(self, kept: list[Kept], counts: BatchCounts, run_id: str, now: datetime) -> None:
+        """Write the articles kept; index again for duplicates only those with a new or another text
+        (an unchanged text keeps its fingerprint and duplicate pairs)."""
+        if not kept:
             return
-        # an article whose text is unchanged keeps its fingerprint and duplicate pairs:
-        # only new or changed texts are hashed into the index and compared
-        stored = self._stored_text_hashes([row["doc_id"] for row in doc_rows])
-        changed = {row["doc_id"] for row in doc_rows if stored.get(row["doc_id"]) != row["content_sha256"]}
-        run_staged(self.con, "replace_documents", staged_documents=pa.Table.from_pylist(doc_rows))
+        run_staged(self.con, "replace_documents",
+                   staged_documents=pa.Table.from_pylist([_document_row(k, run_id) for k in kept]))
+        changed = [k for k in kept if k.text_changed]
         if changed:
-            run_staged(self.con, "unindex_documents", staged_changed=pa.table({"doc_id": sorted(changed)}))
-            pairs = self._index([item for item in items if item.doc_id in changed], "article", run_id, now)
+            run_staged(self.con, "unindex_documents", staged_changed=pa.table({"doc_id": sorted(k.doc_id for k in changed)}))
+            pairs = self._index([IndexEntry(k.doc_id, k.page.fingerprint, k.page.language.code) for k in changed],
+                                "article", run_id, now)
             counts.duplicates = len({p.doc_id for p in pairs})
         counts.new_articles = len(changed)
-        counts.languages.update(row["language"] for row in doc_rows if row["doc_id"] in changed)
+        counts.languages.update(k.page.language.code for k in changed)
+
+
+def _attempt(page: Page) -> Attempt:
+    """A page as the fetch attempt the batch records: its fetches row id, and ``empty_extraction`` for
+    a page fetched ok that holds no article."""
+    fetch = page.fetch
+    outcome = Outcome.EMPTY_EXTRACTION if fetch.outcome == Outcome.OK and page.article is None else fetch.outcome
+    return Attempt(page, fetch.fetch_id or uuid.uuid4().hex, outcome)
+
+
+def _document_row(kept: Kept, run_id: str) -> dict:
+    """The documents row of an article kept: its page's article, language and fetch, and its version."""
+    page, fetch_id = kept.page, kept.attempt.fetch_id
+    fetch, article, language = page.fetch, page.article, page.language
+    return {
+        "doc_id": kept.doc_id, "url": fetch.url, "final_url": fetch.final_url,
+        "host": (urlsplit(fetch.final_url or fetch.url).hostname or "").lower(),
+        "fetch_id": fetch_id, "fetched_at": fetch.attempted_at, "via": fetch.via, "title": article.title,
+        "author": article.author, "published_at": article.published_at, "sitename": article.sitename,
+        "text": article.text, "word_count": len(article.text.split()), "language": language.code,
+        "language_score": language.score, "language_method": language.method, **_language_audit(language),
+        "content_sha256": page.content_sha256, "extractor": article.extractor, "run_id": run_id,
+        "etag": fetch.etag, "last_modified": fetch.last_modified, "version": kept.version,
+        "version_fetched_at": kept.version_fetched_at, "version_run_id": kept.version_run_id,
+        "words_added": kept.words_added, "words_removed": kept.words_removed, "title_changed": kept.title_changed}
 
 
 def _language_audit(language: Language) -> dict:

@@ -48,18 +48,47 @@ SELECT d.doc_id, d.url, d.final_url, d.host, d.fetched_at, d.via, d.title, d.aut
        d.langdetect_language, d.langdetect_score, d.langid_language, d.langid_score, d.declared_language,
        c.cluster_id, coalesce(s.cluster_size, 1) AS cluster_size,
        x.duplicate_of AS cross_lingual_of, x.score AS cross_lingual_score,
-       f.snapshot_at, f.archive_url, f.warc_file, f.warc_offset, f.payload_digest
+       f.snapshot_at, f.archive_url, f.warc_file, f.warc_offset, f.payload_digest,
+       coalesce(w.state, 'live') AS status, d.version, w.next_check_at, w.last_checked_at
 FROM documents d
 LEFT JOIN best_pair b USING (doc_id)
 LEFT JOIN best_cross x USING (doc_id)
 LEFT JOIN doc_clusters c USING (doc_id)
 LEFT JOIN cluster_sizes s USING (cluster_id)
-LEFT JOIN fetch_log f ON f.fetch_id = d.fetch_id;
+LEFT JOIN fetch_log f ON f.fetch_id = d.fetch_id
+LEFT JOIN url_schedule w ON w.url = d.url;
 
 CREATE OR REPLACE VIEW runs AS
 SELECT run_id, flow, started_at, finished_at, status, urls_planned, fetched_ok, failed, new_articles,
-       duplicates, new_seeds, outcomes, languages, error
+       duplicates, new_seeds, outcomes, languages, error, planned_new, planned_revisit, planned_retry
 FROM run_log;
+
+-- one row per distinct text (or title) an article has had: its earlier versions, then its current one
+CREATE OR REPLACE VIEW article_versions AS
+SELECT doc_id, version, fetched_at, title, text, content_sha256, words_added, words_removed, title_changed, run_id,
+       last_seen_at, word_count, fetch_id, false AS is_latest
+FROM document_versions
+UNION ALL
+SELECT doc_id, coalesce(version, 1), coalesce(version_fetched_at, fetched_at), title, text, content_sha256,
+       words_added, words_removed, title_changed, coalesce(version_run_id, run_id),
+       fetched_at, word_count, fetch_id, true
+FROM documents;
+
+-- what re-fetches saw: first_seen, edited, title_changed, removed, redirected_away, blanked, restored.
+-- "at" is a reserved word in DuckDB: write "at" or e.at, or use seen_at (the same value)
+CREATE OR REPLACE VIEW article_events AS
+SELECT doc_id, url, event, seen_at AS "at", run_id, detail, fetch_id, version, seen_at
+FROM article_event_log;
+
+-- every URL mediamon knows, with its next check; nightly runs plan the watched ones that are due
+-- (due_now: as a run starting now would; core.revisit.SLACK is the 12 hours)
+CREATE OR REPLACE VIEW schedule AS
+SELECT url, 'doc-' || left(sha256(url), 16) AS doc_id, state,
+       CASE state WHEN 'new' THEN 'new' WHEN 'live' THEN 'revisit' ELSE 'retry' END AS reason,
+       next_check_at, watched AND next_check_at IS NOT NULL AND next_check_at <= now() + INTERVAL 12 HOUR AS due_now,
+       interval_days, watched, checks, failures, first_checked_at, last_checked_at, last_changed_at, failing_since,
+       web_archive_asked, run_id
+FROM url_schedule;
 
 -- one row per group of exact/near duplicates (2+ members), or per document with cross-lingual candidates
 CREATE OR REPLACE VIEW duplicate_clusters AS

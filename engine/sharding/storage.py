@@ -44,6 +44,9 @@ class ShardInput:
     def citation_dates(self, urls: list[str]) -> dict[str, date]:
         return {url: self.cited_at[url] for url in urls if url in self.cited_at}
 
+    def web_archive_done(self, urls: list[str]) -> set[str]:
+        return set()  # a backfill asks the web archive for each of its dead links
+
 
 @dataclass(frozen=True, slots=True)
 class Manifest:

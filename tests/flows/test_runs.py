@@ -54,17 +54,25 @@ def test_nightly_run_end_to_end(server, loopback_env):
     assert query(db, "SELECT duplicate_of FROM articles WHERE url = ?", other) == [(None,)]
     assert query(db, "SELECT language, title, content_sha256 IS NOT NULL, word_count > 50 FROM articles "
                      "WHERE url = ?", republished) == [("en", "Appeal", True, True)]
-    assert query(db, "SELECT status, urls_planned, fetched_ok, failed, new_articles, duplicates FROM runs") == [
-        ("completed", 4, 2, 2, 2, 1)]
+    assert query(db, "SELECT status, urls_planned, fetched_ok, failed, new_articles, duplicates, planned_new, "
+                     "planned_revisit, planned_retry FROM runs") == [("completed", 4, 2, 2, 2, 1, 4, 0, 0)]
 
-    # a second run adds no seed or citation rows, only fetch attempts; the ETag makes one a conditional GET
-    second = nightly_run(seeds_dir=str(seeds), db_path=str(db))
-    assert second.new_seeds == 0
+    # a second run the same night finds nothing due: no request at all
+    served = len(server.requests)
+    again = nightly_run(seeds_dir=str(seeds), db_path=str(db))
+    assert again.status == "completed" and again.urls_planned == 0 and len(server.requests) == served
+
+    # `run --all` re-checks every cited URL: no seed or citation rows, only fetch attempts; the ETag makes
+    # one a conditional GET, and the two articles stay at their first version
+    second = nightly_run(seeds_dir=str(seeds), db_path=str(db), all=True)
+    assert second.new_seeds == 0 and second.urls_planned == 4
     _, count = views(db)
-    assert count == {"seeds": 1, "citations": 4, "fetches": 8, "articles": 2, "duplicates": 1, "runs": 2}
-    assert server.requests[-1].path or True
+    assert count == {"seeds": 1, "citations": 4, "fetches": 8, "articles": 2, "duplicates": 1, "runs": 3}
     conditional = [r for r in server.requests if r.path == "/news/appeal"][-1]
     assert conditional.headers.get("if-none-match") == '"a1"'
+    assert query(db, "SELECT planned_new, planned_revisit, planned_retry FROM runs ORDER BY started_at DESC "
+                     "LIMIT 1") == [(0, 2, 2)]
+    assert query(db, "SELECT count(*), max(version) FROM article_versions") == [(2, 1)]
 
 
 def test_backfill_of_the_benchmark_pages_scores_like_trafilatura(server, loopback_env, aeb_pages):

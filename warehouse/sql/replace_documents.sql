@@ -2,9 +2,11 @@ DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM staged_documents);
 INSERT INTO documents (doc_id, url, final_url, host, fetch_id, fetched_at, via, title, author, published_at,
                        sitename, text, word_count, language, language_score, language_method,
                        content_sha256, extractor, run_id, langdetect_language, langdetect_score,
-                       langid_language, langid_score, declared_language, etag, last_modified)
+                       langid_language, langid_score, declared_language, etag, last_modified,
+                       version, version_fetched_at, version_run_id, words_added, words_removed, title_changed)
 SELECT doc_id, url, final_url, host, fetch_id, fetched_at, via, title, author, published_at,
        sitename, text, word_count, language, language_score, language_method,
        content_sha256, extractor, run_id, langdetect_language, langdetect_score,
-       langid_language, langid_score, declared_language, etag, last_modified
+       langid_language, langid_score, declared_language, etag, last_modified,
+       version, version_fetched_at, version_run_id, words_added, words_removed, title_changed
 FROM staged_documents;
