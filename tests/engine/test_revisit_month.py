@@ -57,7 +57,7 @@ def test_a_scripted_outlet_over_ten_nights(server, tmp_path):
             changed_each_night.append(con.execute(WHAT_CHANGED_LAST_NIGHT).fetchall())
 
     assert month_problems(settings.db_path, outlet) == []  # every change seen, once; no extra version
-    assert requests[0] == ARTICLES + 1  # every article, and robots.txt
+    assert requests[0] == ARTICLES + 2  # every article, robots.txt and the host's not-found probe
     assert requests[-1] <= 0.15 * requests[0], requests
     assert sum(requests[5:]) < sum(requests[:5]), requests
     planned = [(r.planned["new"], r.planned["revisit"], r.planned["retry"]) for r in reports]
