@@ -22,16 +22,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=1, help="serve each page under this many URLs")
     args = parser.parse_args()
-    from testkit.corpus import aeb_available, aeb_dir, load_aeb
+    from testkit.corpus import aeb_html_or_say_why
 
-    if not aeb_available():
-        print(f"needs the benchmark at {aeb_dir()}", file=sys.stderr)
+    pages = aeb_html_or_say_why()
+    if pages is None:
         return 2
     import duckdb
 
-    from testkit.loopback import LoopbackServer, Reply
+    from testkit.loopback import LoopbackServer, serve_pages
 
-    pages = {k: page["html"] for k, page in load_aeb().items()}
     with tempfile.TemporaryDirectory() as tmp:
         db, archive = Path(tmp) / "bench.duckdb", Path(tmp) / "archive"
         os.environ.update({"MEDIAMON_ALLOW_HOSTS": "127.0.0.1", "MEDIAMON_PER_HOST_DELAY": "0",
@@ -45,8 +44,7 @@ def main() -> int:
         flow(name="warm-up")(lambda: None)()  # Prefect's local server starts here, outside the timings
 
         with LoopbackServer() as server:
-            urls = [server.route(f"/{copy}/{k}.html", Reply(200, body, {"Content-Type": "text/html; charset=utf-8"}))
-                    for copy in range(args.copies) for k, body in pages.items()]
+            urls = serve_pages(server, pages, args.copies)
             (Path(tmp) / "urls.txt").write_text("\n".join(urls) + "\n")
             started = time.perf_counter()
             live = backfill_urls(urls_file=str(Path(tmp) / "urls.txt"), db_path=str(db))

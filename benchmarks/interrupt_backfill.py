@@ -23,8 +23,8 @@ from urllib.parse import urlsplit
 
 import duckdb
 
-from testkit.corpus import aeb_available, aeb_dir, load_aeb
-from testkit.loopback import LoopbackServer, Reply
+from testkit.corpus import aeb_html_or_say_why
+from testkit.loopback import LoopbackServer, serve_pages
 
 PROBE = "mediamon-no-such-page"
 
@@ -38,14 +38,12 @@ def main() -> int:
     parser.add_argument("--copies", type=int, default=10)
     parser.add_argument("--after", type=float, default=30.0, help="seconds before the SIGINT")
     options = parser.parse_args()
-    if not aeb_available():
-        print(f"needs the benchmark pages at {aeb_dir()}", file=sys.stderr)
+    pages = aeb_html_or_say_why()
+    if pages is None:
         return 2
-    pages = {key: page["html"] for key, page in load_aeb().items()}
     with tempfile.TemporaryDirectory() as folder, LoopbackServer() as server:
         tmp = Path(folder)
-        urls = [server.route(f"/c{copy}/{key}.html", Reply(200, body, {"Content-Type": "text/html; charset=utf-8"}))
-                for copy in range(options.copies) for key, body in pages.items()]
+        urls = serve_pages(server, pages, options.copies)
         (tmp / "urls.txt").write_text("\n".join(urls) + "\n")
         env = {**os.environ, "MEDIAMON_ALLOW_HOSTS": "127.0.0.1", "MEDIAMON_ARCHIVE_DIR": str(tmp / "archive"),
                "MEDIAMON_WAYBACK": "off", "MEDIAMON_PER_HOST_CONCURRENCY": "4", "MEDIAMON_PER_HOST_DELAY": "0.02"}

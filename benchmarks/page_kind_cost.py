@@ -19,7 +19,6 @@ from __future__ import annotations
 import gzip
 import sys
 import time
-from pathlib import Path
 
 ROUNDS = 3
 

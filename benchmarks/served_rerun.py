@@ -22,7 +22,7 @@ from pathlib import Path
 import requests
 
 from benchmarks.throughput import _healthy, loopback_env
-from testkit.corpus import aeb_available, aeb_dir, load_aeb
+from testkit.corpus import aeb_html_or_say_why
 from testkit.loopback import LoopbackServer, serve_conditional
 from testkit.prefect_server import PREFECT, free_port, start, stop, wait_for
 
@@ -52,10 +52,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=10)
     options = parser.parse_args()
-    if not aeb_available():
-        print(f"needs the benchmark pages at {aeb_dir()}", file=sys.stderr)
+    pages = aeb_html_or_say_why()
+    if pages is None:
         return 2
-    pages = {key: page["html"] for key, page in load_aeb().items()}
     with tempfile.TemporaryDirectory() as folder, LoopbackServer() as server:
         tmp = Path(folder)
         urls = serve_conditional(server, pages, options.copies)

@@ -23,3 +23,12 @@ def load_aeb() -> dict[str, dict]:
     truth = json.loads((aeb / "ground-truth.json").read_text("utf-8"))
     return {k: {**truth[k], "html": gzip.decompress((aeb / "html" / f"{k}.html.gz").read_bytes())}
             for k in sorted(truth)}
+
+
+def aeb_html_or_say_why() -> dict[str, bytes] | None:
+    """The benchmark pages' HTML by id, for a benchmark; None (having said why on stderr) without them."""
+    if not aeb_available():
+        import sys
+        print(f"needs the benchmark pages at {aeb_dir()}", file=sys.stderr)
+        return None
+    return {key: page["html"] for key, page in load_aeb().items()}

@@ -125,3 +125,9 @@ def seed_citing(server: LoopbackServer, folder: Path, text: str = "A seed that c
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "s.txt").write_text(text.format(page=page, dead=server.url("/dead")) + "\n")
     return page
+
+
+def serve_pages(server: LoopbackServer, pages: dict[str, bytes], copies: int) -> list[str]:
+    """Serve each page under ``copies`` URLs (``/c<copy>/<key>.html``, plain 200s); return the URLs."""
+    return [server.route(f"/c{copy}/{key}.html", Reply(200, body, {"Content-Type": "text/html; charset=utf-8"}))
+            for copy in range(copies) for key, body in pages.items()]
