@@ -1,6 +1,6 @@
 """The CPU step of one page: extraction, whether it is an article at all, language and fingerprint. Pure.
 
-It runs in the worker processes of ``engine.batch.AnalysisPool``. Its imports (trafilatura,
+It runs in the worker processes of ``engine.pool.AnalysisPool``. Its imports (trafilatura,
 the language models) cost about half a second, so the flow's own process imports this module only
 when it analyses pages itself: a nightly rerun answered entirely by ``304`` never does.
 """

@@ -1,4 +1,4 @@
-"""Imported once, by the fork server of the extraction workers (engine.batch.AnalysisPool).
+"""Imported once, by the fork server of the extraction workers (engine.pool.AnalysisPool).
 
 It loads everything the first page would (trafilatura, the language models, datasketch) before
 any worker is forked, so every worker starts with them in memory, shared copy-on-write, instead

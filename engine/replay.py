@@ -20,7 +20,7 @@ from archive.reader import ArchiveReader, WarcDamaged
 from core.errors import ArchiveUnreadable
 from core.records import FetchResult
 from core.settings import Settings
-from engine.batch import AnalysisPool, Analyser
+from engine.pool import AnalysisPool, Analyser
 from engine.progress import ProgressReport
 from engine.report import RunReport
 from engine.runner import run_pipelined

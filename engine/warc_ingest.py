@@ -16,7 +16,7 @@ from archive.reader import ResponseScan
 from core.errors import ArchiveUnreadable
 from core.records import FetchResult
 from core.settings import Settings
-from engine.batch import AnalysisPool, Analyser
+from engine.pool import AnalysisPool, Analyser
 from engine.progress import ProgressReport
 from engine.report import RunReport, WarcFileResult
 from engine.runner import run_pipelined

@@ -170,7 +170,7 @@ def backfill(
     new_urls = check_database(settings, [line.url for line in lines if line.url])
     check_archive(settings)
     if new_urls and shards is None:
-        from engine.batch import start_fork_server
+        from engine.pool import start_fork_server
         start_fork_server(settings)  # its models load while this process imports Prefect and starts the flow
     if shards is not None:
         _backfill_sharded(urls, settings, refetch, shards, pool)

@@ -47,7 +47,7 @@ def test_fork_server_started_early_serves_the_run_pool(server, settings, fetcher
     server this process's worker pool then forks from."""
     import multiprocessing.forkserver
 
-    from engine.batch import start_fork_server
+    from engine.pool import start_fork_server
 
     start_fork_server(settings)
     forkserver = multiprocessing.forkserver._forkserver  # the process-wide fork server (no public accessor)
@@ -79,7 +79,7 @@ def test_pages_waiting_for_the_workers_are_bounded_whatever_the_batch_size(serve
     do not grow with the batch. Every page of the batch is still analysed, in the batch's order."""
     import threading
 
-    import engine.batch as pipeline
+    import engine.pool as pipeline
 
     monkeypatch.setattr(pipeline, "PAGES_IN_FLIGHT_PER_WORKER", 2)
     urls = [server.route(f"/p{n}", lambda request, n=n: Reply(200, html_page(f"Page {n}", [

@@ -160,7 +160,7 @@ def test_another_crawler_s_warc_records_are_judged_the_same_way(settings):
     from pathlib import Path
 
     from archive.reader import WarcResponse
-    from engine.batch import analyse
+    from engine.pool import analyse
     from engine.warc_source import CaptureTime, warc_fetch
 
     def record(status, headers, body):

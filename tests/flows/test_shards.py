@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 import duckdb
 import pyarrow.parquet as pq
 
-from engine.batch import analyse
+from engine.pool import analyse
 from engine.report import RunReport
 from engine.sharding.landing import land_completed
 from engine.sharding.plan import Shard, host_of, plan_shards

@@ -10,7 +10,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from extractors.links import canonical_url
-from engine.batch import analyse
+from engine.pool import analyse
 from core.errors import ArchiveUnreadable
 from flows.replay import backfill_warc, reprocess
 from core.records import FetchResult, Outcome
