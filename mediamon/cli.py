@@ -1,8 +1,6 @@
 """The ``mediamon`` command line."""
 from __future__ import annotations
 
-import glob
-import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -11,8 +9,9 @@ from typing import Annotated, Optional
 import typer
 
 from core.errors import MediamonError
-from mediamon.cli_support import (check_archive, check_database, err, execute, fail, out, quiet_prefect,
-                                  settings_or_fail, start_prefect)
+from mediamon.arguments import day, named_warc_files
+from mediamon.cli_support import (check_archive, check_database, err, execute, fail, out, settings_or_fail,
+                                  start_prefect)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="mediamon: seed articles -> cited links -> fetch -> extract -> language -> dedupe -> DuckDB.")
@@ -59,56 +58,6 @@ def run(
     execute(lambda: nightly_run(seeds_dir=str(settings.seeds_dir), db_path=str(settings.db_path), all=all_))
 
 
-def _day(flag: str, value: Optional[str]) -> Optional[date]:
-    """A YYYY-MM-DD option as a date; anything else is bad usage."""
-    if value is None:
-        return None
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-            return date.fromisoformat(value.strip())
-    except ValueError:
-        pass
-    fail(f"{flag} {value!r} is not a date (YYYY-MM-DD)", 2)
-
-
-# what a folder given to --warc is searched for (compressions mediamon cannot read are named, then reported)
-WARC_NAME = re.compile(r"\.w?arc(\.(gz|lz4|zst|zstd|bz2|xz))?$", re.IGNORECASE)
-
-
-def _in_folder(folder: Path) -> list[Path]:
-    return sorted(path for path in folder.rglob("*") if path.is_file() and WARC_NAME.search(path.name))
-
-
-def _named_files(argument: Path) -> list[Path]:
-    """The files one ``--warc`` argument names; bad usage (exit 2) when it names none."""
-    if argument.is_dir():
-        files = _in_folder(argument)
-        if not files:
-            fail(f"no WARC or ARC files in {argument}", 2)
-        return files
-    if argument.exists():
-        if not argument.is_file():
-            fail(f"WARC file is not a file: {argument}", 2)
-        return [argument]
-    if not re.search(r"[*?[]", str(argument)):
-        fail(f"WARC file not found: {argument}", 2)
-    matches = sorted(Path(match) for match in glob.glob(str(argument), recursive=True))
-    files = [file for match in matches for file in (_in_folder(match) if match.is_dir() else [match])]
-    if not files:
-        fail(f"no WARC file matches {argument}", 2)
-    return files
-
-
-def _warc_files(arguments: list[Path]) -> list[Path]:
-    """The files ``--warc`` names: a file as it is, a folder's WARC and ARC files (its subfolders too),
-    a glob pattern's matches (``**`` crosses folders); each file once, in the order named."""
-    found: dict[Path, Path] = {}
-    for argument in arguments:
-        for file in _named_files(argument):
-            found.setdefault(file.resolve(), file)
-    return list(found.values())
-
-
 @app.command()
 def backfill(
     urls: Annotated[Optional[Path], typer.Option("--urls", help="file of URLs, one a line (# comments allowed)")] = None,
@@ -151,10 +100,10 @@ def backfill(
             fail("--refetch goes with --urls", 2)
         if shards is not None:
             fail("--shards goes with --urls", 2)
-        first, last = _day("--since", since), _day("--until", until)
+        first, last = day("--since", since), day("--until", until)
         if first and last and first > last:
             fail(f"--since {first} is after --until {last}", 2)
-        _backfill_warc(_warc_files(warc_files), db, first, last)
+        _backfill_warc(named_warc_files(warc_files), db, first, last)
         return
     if since is not None or until is not None:
         fail("--since and --until go with --warc", 2)
@@ -212,7 +161,7 @@ def reprocess(
     db: DbOption = None,
 ) -> None:
     """Re-extract, re-detect and re-dedupe from the raw archive (MEDIAMON_ARCHIVE_DIR); no network."""
-    first = _day("--since", since)
+    first = day("--since", since)
     settings = settings_or_fail(db_path=db)
     if not settings.db_path.exists():
         fail(f"no database at {settings.db_path}: nothing to reprocess", 2)
@@ -283,36 +232,9 @@ def serve(
     """Serve the flows from this process: the nightly run on MEDIAMON_NIGHTLY_CRON, backfills and
     reprocess on demand (`prefect deployment run`). Needs a Prefect server: PREFECT_API_URL, else one
     is started here. Stop with Ctrl-C or SIGTERM."""
-    import os
-    from contextlib import nullcontext
+    from mediamon.serve_server import serve_until_stopped
 
-    from mediamon.serve_server import prefect_server
-
-    settings = settings_or_fail(seeds_dir=seeds, db_path=db)
-    check_database(settings)
-    check_archive(settings)
-    quiet_prefect()
-
-    def say(message: str) -> None:
-        err.print(f"mediamon: {message}", markup=False, highlight=False, soft_wrap=True)
-
-    name = settings.db_path.name.removesuffix(".duckdb")
-    server = (nullcontext(os.environ["PREFECT_API_URL"]) if os.environ.get("PREFECT_API_URL") else
-              prefect_server(settings.db_path.with_name(f"{name}.prefect.log"), settings.prefect_start_timeout, say))
-    try:
-        with server as api_url:
-            from mediamon.prefect_start import check_server
-            from flows.serve import serve_flows
-
-            check_server(api_url)
-            say(f"serving the nightly run (cron {settings.nightly_cron!r}), backfill, backfill-warc and reprocess "
-                f"on {api_url}; Ctrl-C to stop")
-            serve_flows(settings)
-    except MediamonError as exc:
-        fail(str(exc), exc.exit_code)
-    except KeyboardInterrupt:
-        pass
-    say("stopped serving")
+    serve_until_stopped(settings_or_fail(seeds_dir=seeds, db_path=db))
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

@@ -69,3 +69,36 @@ def stop_group(process: subprocess.Popen, timeout: float = 30) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def serve_until_stopped(settings) -> None:
+    """`mediamon serve`: the flows served (flows.serve) against PREFECT_API_URL's server, else one started
+    here, until Ctrl-C or SIGTERM; a failure to start is one line (``fail``)."""
+    from contextlib import nullcontext
+
+    from core.errors import MediamonError
+    from mediamon.cli_support import check_archive, check_database, err, fail, quiet_prefect
+
+    check_database(settings)
+    check_archive(settings)
+    quiet_prefect()
+
+    def say(message: str) -> None:
+        err.print(f"mediamon: {message}", markup=False, highlight=False, soft_wrap=True)
+
+    name = settings.db_path.name.removesuffix(".duckdb")
+    server = (nullcontext(os.environ["PREFECT_API_URL"]) if os.environ.get("PREFECT_API_URL") else
+              prefect_server(settings.db_path.with_name(f"{name}.prefect.log"), settings.prefect_start_timeout, say))
+    try:
+        with server as api_url:
+            from flows.serve import serve_flows
+
+            check_server(api_url)
+            say(f"serving the nightly run (cron {settings.nightly_cron!r}), backfill, backfill-warc and reprocess "
+                f"on {api_url}; Ctrl-C to stop")
+            serve_flows(settings)
+    except MediamonError as exc:
+        fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        pass
+    say("stopped serving")

@@ -11,7 +11,7 @@ from dataclasses import replace
 import duckdb
 import pytest
 
-from mediamon.cli import _warc_files
+from mediamon.arguments import named_warc_files
 from testkit import warcs
 
 PAGES = warcs.pages(12)
@@ -99,5 +99,5 @@ def test_warc_arguments_name_files_folders_and_patterns(tmp_path, monkeypatch):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(b"")
     monkeypatch.chdir(tmp_path)
-    found = _warc_files([tmp_path / "a", tmp_path / "c.warc", tmp_path / "*.warc*", tmp_path / "a" / "**" / "*.arc"])
+    found = named_warc_files([tmp_path / "a", tmp_path / "c.warc", tmp_path / "*.warc*", tmp_path / "a" / "**" / "*.arc"])
     assert [str(p.relative_to(tmp_path)) for p in found] == ["a/b/y.arc", "a/x.warc.gz", "c.warc", "d.warc.lz4"]
