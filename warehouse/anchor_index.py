@@ -22,6 +22,8 @@ from warehouse.db import run_staged
 PROBES = 20           # rarest anchors of a new document looked up in the index (years, small numbers never)
 MIN_PROBE_HITS = 2    # probes a stored document must share to be scored
 CANDIDATES_KEPT = 3   # best cross-lingual candidates kept per document (seeds first: analysts start there)
+MAX_PROBE_DF = 250    # an anchor stored in more documents is no evidence of one article: never a probe
+STORED_CANDIDATES = 50  # stored documents scored per new document at most (seeds, then most probes shared)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +58,12 @@ def _frequencies(con: duckdb.DuckDBPyConnection, keys: set[str]) -> tuple[Counte
 
 def _rarest(keys: set[str], frequency: Counter) -> list[str]:
     """The ``PROBES`` keys with the lowest positive ``frequency`` among those that can be strong evidence
-    (``core.similarity.weak_key``: a year or a small number never is, so it never finds a candidate)."""
-    return sorted((k for k in keys if frequency[k] > 0 and not weak_key(k)), key=lambda k: (frequency[k], k))[:PROBES]
+    (``core.similarity.weak_key``: a year or a small number never is, so it never finds a candidate).
+
+    A key found in more than ``MAX_PROBE_DF`` documents is no probe either: it tells nothing about one
+    article, and the documents it would bring grow with the warehouse (the look-up stays bounded)."""
+    return sorted((k for k in keys if 0 < frequency[k] <= MAX_PROBE_DF and not weak_key(k)),
+                  key=lambda k: (frequency[k], k))[:PROBES]
 
 
 def _comparable(a: str, b: str) -> bool:
@@ -81,7 +87,7 @@ def find_cross_lingual(con: duckdb.DuckDBPyConnection, docs: list[AnchoredDoc],
     in_other_batch_docs = Counter({k: n - 1 for k, n in batch_df.items() if n > 1})
     probes = {d.doc_id: _rarest({a.key for a in d.anchors}, in_other_batch_docs) for d in docs}
     stored_candidates = run_staged(
-        con, "anchor_candidates",
+        con, "anchor_candidates", {"kept": STORED_CANDIDATES},
         staged_probes=pa.table({"doc_id": [d for d, ks in stored_probes.items() for _ in ks],
                                 "anchor": [k for ks in stored_probes.values() for k in ks]}),
         staged_query_languages=pa.table({"doc_id": [d.doc_id for d in docs],

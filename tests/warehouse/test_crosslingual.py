@@ -87,3 +87,38 @@ def test_no_candidate_among_real_pages_and_every_own_translation_found():
     assert result.shared_pages == 212 and result.shared_candidates == []
     assert found == expected and len(expected) == 12
     assert result.true(result.candidates) == result.candidates        # no look-alike, no same-topic article
+
+
+def _appeal_copies_then_one_translation(path, copies: int) -> list[tuple[str, str]]:
+    """``copies`` Russian republications of the appeal stored first, then its Turkish version: the
+    cross-lingual pairs found for the Turkish one."""
+    ru, tr = ((DEDUPE / "heldout" / f"appeal_{lang}.txt").read_text("utf-8") for lang in ("ru", "tr"))
+    with Warehouse.open(path) as warehouse:
+        run = warehouse.start_run("test")
+        warehouse.commit_batch([labelled(f"http://ru{i}.example/appeal", f"{ru}\nИсточник {i}.", "ru")
+                                for i in range(copies)], run)
+        warehouse.commit_batch([labelled("http://tr.example/appeal", tr, "tr")], run)
+        return warehouse.con.execute("SELECT doc_id, duplicate_of FROM cross_lingual_pairs WHERE doc_id = ?",
+                                     [doc_id_for("http://tr.example/appeal")]).fetchall()
+
+
+def test_stored_documents_scored_for_a_new_one_are_bounded_whatever_the_warehouse_holds(tmp_path, monkeypatch):
+    import warehouse.anchor_index as anchor_index
+
+    scored = []
+    real_score = anchor_index.anchor_score
+    monkeypatch.setattr(anchor_index, "anchor_score", lambda a, b, *rest: scored.append(b) or real_score(a, b, *rest))
+    assert len(_appeal_copies_then_one_translation(tmp_path / "a.duckdb", 12)) == anchor_index.CANDIDATES_KEPT
+    assert len(scored) == 12                   # every Russian copy shares the Turkish text's rare anchors
+    scored.clear()
+    monkeypatch.setattr(anchor_index, "STORED_CANDIDATES", 4)
+    assert len(_appeal_copies_then_one_translation(tmp_path / "b.duckdb", 12)) == anchor_index.CANDIDATES_KEPT
+    assert len(scored) == 4                    # the bound, not the warehouse, sets the work
+
+
+def test_an_anchor_in_more_documents_than_the_cap_finds_nothing(tmp_path, monkeypatch):
+    import warehouse.anchor_index as anchor_index
+
+    assert len(_appeal_copies_then_one_translation(tmp_path / "a.duckdb", 12)) == anchor_index.CANDIDATES_KEPT
+    monkeypatch.setattr(anchor_index, "MAX_PROBE_DF", 11)   # every shared anchor is now in 12 stored documents
+    assert _appeal_copies_then_one_translation(tmp_path / "b.duckdb", 12) == []
