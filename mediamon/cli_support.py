@@ -78,7 +78,7 @@ def check_database(settings, urls: list[str] | None = None) -> bool:
     from warehouse import Warehouse
 
     try:
-        with Warehouse.open(settings.db_path) as warehouse:
+        with Warehouse.open(settings.db_path, memory_limit=settings.db_memory_limit) as warehouse:
             return bool(urls) and len(warehouse.stored_urls(urls)) < len(set(urls))
     except WarehouseError as exc:
         fail(str(exc), exc.exit_code)
