@@ -186,7 +186,7 @@ try:
     run = warehouse.start_run("test")
     for n in range(200):
         warehouse.commit_batch([page(f"http://x.example/{n}/{k}", text_of(n * 10 + k, 1000)) for k in range(10)], run)
-        warehouse.publish(full_text=False)
+        warehouse.publish()
     print("not full")
 except MediamonError as exc:
     print(f"{type(exc).__name__} {exc.exit_code}: {exc}")
