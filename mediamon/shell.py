@@ -26,8 +26,8 @@ def shell_binary() -> Path:
     except (ImportError, metadata.PackageNotFoundError):
         raise MediamonError(f"the DuckDB shell is not installed: pip install {_PACKAGE}=={duckdb.__version__}") from None
     if version != duckdb.__version__:
-        raise MediamonError(f"{_PACKAGE} {version} does not match duckdb {duckdb.__version__} (a newer shell may "
-                            f"not load): pip install {_PACKAGE}=={duckdb.__version__}")
+        raise MediamonError(f"{_PACKAGE} {version} does not match duckdb {duckdb.__version__} (mediamon pins the "
+                            f"shell to its module): pip install {_PACKAGE}=={duckdb.__version__}")
     binary = Path(duckdb_cli.__file__).resolve().parent / ("duckdb.exe" if sys.platform == "win32" else "duckdb")
     if not binary.is_file():
         raise MediamonError(f"the DuckDB shell binary is missing from {binary.parent}: "

@@ -137,7 +137,7 @@ def _backlog(con: duckdb.DuckDBPyConnection) -> list[IndexedArticle]:
 
 
 def _every_article(con: duckdb.DuckDBPyConnection) -> Iterator[IndexedArticle]:
-    reader = con.execute(sql("search_every_article")).fetch_record_batch(_READ_ROWS)
+    reader = con.execute(sql("search_every_article")).to_arrow_reader(_READ_ROWS)
     for batch in reader:
         yield from (IndexedArticle(*row) for row in zip(*(column.to_pylist() for column in batch.columns)))
 
