@@ -28,12 +28,13 @@ TOKENIZER = "default"  # the index's tokenizer (tantivy's own); ``_QUERY_ANALYZE
 _QUERY_ANALYZER = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
                    .filter(tantivy.Filter.remove_long(40)).filter(tantivy.Filter.lowercase()).build())
 
-_FOLD = str.maketrans({
+_FOLD = {
     "\u0130": "i", "\u0131": "i",                        # İ ı (Turkish, Azerbaijani)
     "\u02bc": "'", "\u2019": "'", "\u02bb": "'", "\u2018": "'", "\u0060": "'", "\u00b4": "'",  # apostrophes
-    "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None,  # invisible
-})
-_LEFTOVER_MARKS = re.compile("[\u0300-\u036f]+")  # combining diacritics with no composed letter
+    "\u00ad": "", "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "",  # invisible
+}
+# what is folded, and combining diacritics left with no composed letter (dropped): one pass over the text
+_FOLDED = re.compile("[" + "".join(_FOLD) + "\u0300-\u036f]")
 SNIPPET_CHARS = 160
 
 
@@ -42,7 +43,7 @@ def normalise(text: str) -> str:
     if not text.isascii():
         if not unicodedata.is_normalized("NFC", text):
             text = unicodedata.normalize("NFC", text)
-        text = _LEFTOVER_MARKS.sub("", text.translate(_FOLD))
+        text = _FOLDED.sub(lambda found: _FOLD.get(found.group(), ""), text)
     return text
 
 
