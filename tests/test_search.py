@@ -56,3 +56,17 @@ def test_search_without_a_database_is_a_one_line_error(tmp_path):
     result = cli("search", "anything", "--db", str(tmp_path / "none.duckdb"))
     assert result.returncode == 2
     assert result.stderr.strip() == f"mediamon: error: no database at {tmp_path / 'none.duckdb'}: run `mediamon run` first"
+
+
+def test_search_with_its_index_missing_is_a_one_line_error(tmp_path):
+    import shutil
+
+    from tests.warehouse.test_db_file import published
+    from warehouse.search_index import index_path
+
+    db = published(tmp_path / "m.duckdb")
+    shutil.rmtree(index_path(db))
+    result = cli("search", "anything", "--db", str(db))
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.strip() == (f"mediamon: error: no search index at {index_path(db)}: the next run "
+                                     f"(e.g. `mediamon run`) builds it from the database")
