@@ -65,8 +65,7 @@ def run_recorded(flow_name: str, settings: Settings, work: Callable[[Warehouse, 
             warehouse.finish_run(report.run_id, report.status, urls_planned=report.urls_planned,
                                  counts=report.counts, new_seeds=report.new_seeds, error=error,
                                  planned=report.planned)
-            # an interrupted run leaves the full-text index to the next run: it must end within seconds
-            warehouse.publish(full_text=report.status != "interrupted")
+            warehouse.publish()
     report.seconds = time.monotonic() - started
     log.info("run %s %s: %d URLs, %d new articles", report.run_id, report.status, report.urls_planned,
              report.counts.new_articles)

@@ -16,7 +16,7 @@ from warehouse.page_table import PAGE_SCHEMA, pages_table
 
 class WarehouseSink:
     """Commits each batch in one transaction, counts it into the run's report, and publishes for
-    analysts every ``publish_interval`` seconds (the full-text index waits for the run's end)."""
+    analysts every ``publish_interval`` seconds (the search index takes each batch at its commit)."""
 
     def __init__(self, warehouse: Warehouse, report: RunReport, progress: ProgressReport | None = None,
                  archive: WarcArchive | None = None, publish_interval: float | None = None) -> None:
@@ -31,7 +31,7 @@ class WarehouseSink:
         if self.progress is not None and batch is not None:
             self.progress.advance(len(batch))
         if self.publish_interval is not None and time.monotonic() - self._last_publish > self.publish_interval:
-            self.warehouse.publish(full_text=False)
+            self.warehouse.publish()
             self._last_publish = time.monotonic()
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -16,6 +17,14 @@ from mediamon.cli_support import (check_archive, check_database, err, execute, f
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="mediamon: seed articles -> cited links -> fetch -> extract -> language -> dedupe -> DuckDB.")
 DbOption = Annotated[Optional[Path], typer.Option("--db", help="DuckDB file (default $MEDIAMON_DB, else ./mediamon.duckdb)")]
+
+
+class SearchFormat(str, Enum):
+    """How ``mediamon search`` prints its hits."""
+
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
 
 
 def _print_version(value: bool) -> None:
@@ -205,23 +214,31 @@ def search(
     query: Annotated[str, typer.Argument(help="words to look for (any language; case is ignored)")],
     db: DbOption = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="how many articles")] = 20,
-    show_sql: Annotated[bool, typer.Option("--sql", help="print the SQL to run it yourself, and exit")] = False,
+    output: Annotated[SearchFormat, typer.Option(
+        "--format", help="table for reading; csv or json (score, doc_id, url, title, language, snippet) to keep "
+        "the hits and join them with the articles view in SQL")] = SearchFormat.TABLE,
+    show_sql: Annotated[bool, typer.Option("--sql", hidden=True)] = False,
 ) -> None:
-    """Full-text search over stored articles (title and text), best first."""
-    from mediamon.summary import print_search
-    from warehouse import fts
-    from warehouse.db import sql
+    """Full-text search over stored articles (title and text), best first; works while a run writes."""
+    from core.errors import WarehouseError
+    from mediamon.summary import print_search, write_hits
+    from warehouse.search_index import search as search_index
 
     if show_sql:
-        out.print(f"LOAD '{fts.extension_path()}';", markup=False, highlight=False, soft_wrap=True)
-        out.print(sql("fts_search").replace("$query", "'" + query.replace("'", "''") + "'")
-                  .replace("$limit", str(limit)), markup=False, highlight=False, soft_wrap=True)
-        return
+        fail("--sql: search runs on its own index, not in SQL: keep the hits with `mediamon search WORDS "
+             "--format csv > hits.csv` and join them with the articles view (docs/analysts.md, Full-text search)", 2)
     if not query.strip():
         fail("search needs some words", 2)
-    with _snapshot(db) as con:
-        rows = fts.search(con, query, limit)
-    print_search(out, query, rows)
+    with _snapshot(db):  # a database this mediamon can read, else one line
+        pass
+    try:
+        hits = search_index(settings_or_fail(db_path=db).db_path, query, limit)
+    except WarehouseError as exc:
+        fail(str(exc), exc.exit_code)
+    if output is SearchFormat.TABLE:
+        print_search(out, query, hits)
+    else:
+        write_hits(sys.stdout, hits, output.value)
 
 
 @app.command()
@@ -245,20 +262,19 @@ def sql(
         "--command", "-c", show_default=False, help="run this SQL and exit (else an interactive shell; SQL on "
         "standard input runs too)")] = None,
 ) -> None:
-    """A DuckDB shell on the analyst database, read-only, with full-text search loaded.
+    """A DuckDB shell on the analyst database, read-only.
 
     Options after -- go to the duckdb shell (e.g. -- -csv, -- -json)."""
     from mediamon.shell import run_shell, shell_arguments, shell_binary
-    from warehouse import fts
 
     try:
-        binary, extension = shell_binary(), fts.extension_path()
+        binary = shell_binary()
     except MediamonError as exc:
         fail(str(exc), exc.exit_code)
     with _snapshot(db):  # a database this mediamon can read, else one line
         pass
     settings = settings_or_fail(db_path=db)
-    raise typer.Exit(run_shell(shell_arguments(binary, settings.db_path, extension, command, list(ctx.args))))
+    raise typer.Exit(run_shell(shell_arguments(binary, settings.db_path, command, list(ctx.args))))
 
 
 def _usage_error(exc: typer.TyperException) -> int:

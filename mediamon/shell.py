@@ -1,7 +1,7 @@
-"""``mediamon sql``: the DuckDB shell on the analyst database, read-only, full-text search loaded.
+"""``mediamon sql``: the DuckDB shell on the analyst database, read-only.
 
 The shell is the ``duckdb`` binary of the ``duckdb-cli`` package, pinned to the version of the
-``duckdb`` module: a shell of another version refuses the ``fts`` extension this project ships.
+``duckdb`` module, so it reads every database file the module writes.
 """
 from __future__ import annotations
 
@@ -26,8 +26,8 @@ def shell_binary() -> Path:
     except (ImportError, metadata.PackageNotFoundError):
         raise MediamonError(f"the DuckDB shell is not installed: pip install {_PACKAGE}=={duckdb.__version__}") from None
     if version != duckdb.__version__:
-        raise MediamonError(f"{_PACKAGE} {version} does not match duckdb {duckdb.__version__} (its extensions would "
-                            f"not load): pip install {_PACKAGE}=={duckdb.__version__}")
+        raise MediamonError(f"{_PACKAGE} {version} does not match duckdb {duckdb.__version__} (mediamon pins the "
+                            f"shell to its module): pip install {_PACKAGE}=={duckdb.__version__}")
     binary = Path(duckdb_cli.__file__).resolve().parent / ("duckdb.exe" if sys.platform == "win32" else "duckdb")
     if not binary.is_file():
         raise MediamonError(f"the DuckDB shell binary is missing from {binary.parent}: "
@@ -35,10 +35,9 @@ def shell_binary() -> Path:
     return binary
 
 
-def shell_arguments(binary: Path, db: Path, extension: Path, command: str | None, extra: list[str]) -> list[str]:
-    """The shell's command line: read-only on ``db``, the fts extension loaded, then the user's options."""
-    load = "LOAD '" + str(extension).replace("'", "''") + "';"
-    return [str(binary), "-readonly", "-cmd", load, *extra, *(["-c", command] if command else []), str(db)]
+def shell_arguments(binary: Path, db: Path, command: str | None, extra: list[str]) -> list[str]:
+    """The shell's command line: read-only on ``db``, then the user's options."""
+    return [str(binary), "-readonly", *extra, *(["-c", command] if command else []), str(db)]
 
 
 def run_shell(arguments: list[str]) -> int:

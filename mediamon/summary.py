@@ -1,6 +1,10 @@
 """One-screen summaries for the console."""
 from __future__ import annotations
 
+import csv
+import json
+from typing import TextIO
+
 from rich.console import Console
 from rich.table import Table
 
@@ -47,3 +51,18 @@ def print_search(console: Console, query: str, rows: list[tuple]) -> None:
     for score, doc_id, url, title, language, snippet in rows:
         table.add_row(f"{score:.2f}", doc_id, language or "", f"{title or ''}\n{url}", snippet)
     console.print(table)
+
+
+HIT_COLUMNS = ("score", "doc_id", "url", "title", "language", "snippet")
+
+
+def write_hits(stream: TextIO, hits: list[tuple], form: str) -> None:
+    """Search hits as CSV with a header, or as a JSON array of objects: a file DuckDB reads
+    (``read_csv``, ``read_json``) to join with the articles view by ``doc_id``."""
+    if form == "csv":
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(HIT_COLUMNS)
+        writer.writerows(hits)
+    else:
+        json.dump([dict(zip(HIT_COLUMNS, hit)) for hit in hits], stream, ensure_ascii=False, indent=1)
+        stream.write("\n")

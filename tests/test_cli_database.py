@@ -99,7 +99,7 @@ def test_backfill_in_a_read_only_folder(tmp_path, make_unwritable, existing):
     make_unwritable(folder)
     line = one_line_error(backfill(db, tmp_path), 1, "so that folder must be writable")
     assert str(folder) in line
-    assert sorted(os.listdir(folder)) == (["m.duckdb"] if existing else [])
+    assert sorted(os.listdir(folder)) == (["m.duckdb", "m.search"] if existing else [])  # with its search index
     if existing:  # reading needs no write access
         assert mediamon("status", "--db", str(db), cwd=tmp_path).returncode == 0
 

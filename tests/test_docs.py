@@ -184,7 +184,7 @@ def _article_page(url: str, text: str, title: str, language: str):
 @pytest.fixture(scope="module")
 def small_warehouse(tmp_path_factory) -> Path:
     """A published analyst database with seeds, citations, articles (one a copy of the seed), a failed
-    fetch, a finished run and a full-text index: what the docs' examples query."""
+    fetch, a finished run and its search index: what the docs' examples query."""
     from core.records import FetchResult, Language, Outcome, Page
     from extractors.fingerprint import fingerprint
     from extractors.seed import parse_seed
@@ -220,23 +220,42 @@ def test_the_small_warehouse_holds_what_the_examples_need(small_warehouse):
         assert con.execute("SELECT count(*) FROM duplicates WHERE kind = 'exact'").fetchone()[0] == 1
 
 
-@pytest.mark.parametrize("doc,index,sql", _sql_examples(), ids=[f"{d}-block{i}" for d, i, _ in _sql_examples()])
-def test_every_sql_example_runs_verbatim_on_a_published_warehouse(small_warehouse, doc, index, sql):
-    # loaded the way docs/analysts.md "Full-text search" tells analysts to
-    from warehouse.fts import extension_path
+_SEARCH_TO_CSV = re.compile(r'mediamon search "([^"]+)" --format csv > hits\.csv')
 
+
+@pytest.fixture(scope="module")
+def search_hits(small_warehouse, tmp_path_factory) -> Path:
+    """A folder holding the hits.csv the docs' search command writes (run on the small warehouse)."""
+    import subprocess
+    import sys
+
+    queries = [m.group(1) for doc in (README, DOCS / "analysts.md") for m in _SEARCH_TO_CSV.finditer(_text(doc))]
+    folder = tmp_path_factory.mktemp("hits")
+    if queries:
+        found = subprocess.run([sys.executable, "-m", "mediamon.cli", "search", queries[0], "--format", "csv",
+                                "--db", str(small_warehouse)], capture_output=True, text=True, timeout=120)
+        assert found.returncode == 0, found.stderr
+        (folder / "hits.csv").write_text(found.stdout, "utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("doc,index,sql", _sql_examples(), ids=[f"{d}-block{i}" for d, i, _ in _sql_examples()])
+def test_every_sql_example_runs_verbatim_on_a_published_warehouse(small_warehouse, search_hits, monkeypatch,
+                                                                 doc, index, sql):
+    monkeypatch.chdir(search_hits)  # where the docs' `mediamon search ... > hits.csv` wrote its file
     with duckdb.connect(str(small_warehouse), read_only=True) as con:
-        con.execute(f"LOAD '{extension_path()}'")
         con.execute(sql).fetchall()
 
 
-def test_there_are_sql_examples_and_the_search_example_finds_the_seed_copy(small_warehouse):
+def test_there_are_sql_examples_and_the_search_example_finds_the_seed_copy(small_warehouse, search_hits,
+                                                                            monkeypatch):
     examples = _sql_examples()
     assert len(examples) >= 4
-    search = next(body for _, _, body in examples if "match_bm25" in body and "Shusha inauguration" in body)
-    from warehouse.fts import extension_path
-
+    assert (search_hits / "hits.csv").is_file(), "the docs show no `mediamon search \"...\" --format csv > hits.csv`"
+    search = next(body for _, _, body in examples if "read_csv('hits.csv')" in body and "url" in body)
+    monkeypatch.chdir(search_hits)
     with duckdb.connect(str(small_warehouse), read_only=True) as con:
-        con.execute(f"LOAD '{extension_path()}'")
-        urls = [row[1] for row in con.execute(search).fetchall()]
+        cursor = con.execute(search)
+        columns = [d[0] for d in cursor.description]
+        urls = [row[columns.index("url")] for row in cursor.fetchall()]
     assert "https://news.example/az/1" in urls

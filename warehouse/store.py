@@ -16,12 +16,13 @@ import pyarrow as pa
 
 from core.records import FetchResult, Fingerprint, Language, Outcome, Page, Seed, Validators
 from core.revisit import PlanReason, RevisitPolicy
-from warehouse import fts
 from warehouse.archived import archived_pages, fill_seed_dates
 from warehouse.db import check_writable, connect, run_staged, sql, storage_failures, transaction
 from warehouse.fetch_rows import fetch_log_table, fetch_row
 from warehouse.dedupe import DuplicatePair, IndexEntry, index_backlog, index_documents
 from warehouse.changes import Attempt
+from warehouse.search_index import IndexedArticle, index_path
+from warehouse.search_writer import SearchWriter
 from warehouse.revisions import Kept, checks_of, doc_id_for, review  # noqa: F401 (doc_id_for: callers import it from here)
 from warehouse.schedule import PlannedCheck, plan_checks, watch_citations, web_archive_done
 from warehouse.snapshot import bootstrap, publish, remove_partial_copies, writer_path
@@ -75,8 +76,10 @@ class Warehouse:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, near_threshold: float = 0.7,
                  working: Path | None = None, analyst: Path | None = None,
-                 clock: Callable[[], datetime] = _now, revisit: RevisitPolicy = RevisitPolicy()) -> None:
+                 clock: Callable[[], datetime] = _now, revisit: RevisitPolicy = RevisitPolicy(),
+                 search: SearchWriter | None = None) -> None:
         self.con = con
+        self.search = search  # the full-text index beside the database, fed after each batch commit
         self.near_threshold = near_threshold
         self.working, self.analyst = working, analyst
         self.clock, self.revisit = clock, revisit  # what time it is; when URLs are checked again
@@ -87,7 +90,8 @@ class Warehouse:
         """Open the writer for the analyst database ``path`` (creating it on first use).
 
         An existing file at ``path`` is checked first (``check_writable``): mediamon writes only a
-        database it created (or an empty one), of a schema it knows."""
+        database it created (or an empty one), of a schema it knows. Its search index is brought in
+        step with it (warehouse.search_writer: a crashed run's backlog indexed, a missing index rebuilt)."""
         analyst = Path(path)
         working = writer_path(analyst)
         check_writable(analyst)
@@ -96,6 +100,7 @@ class Warehouse:
         try:
             remove_partial_copies(analyst)
             warehouse.con.execute(sql("mark_crashed_runs"))
+            warehouse.search = SearchWriter.open(index_path(analyst), warehouse.con)
         except BaseException:
             warehouse.close()
             raise
@@ -115,18 +120,15 @@ class Warehouse:
             self.con.execute("DELETE FROM pending_backfills")
 
     @_writes
-    def publish(self, full_text: bool = True) -> None:
-        """Make everything committed so far visible at the analyst path (atomic replace).
-
-        ``full_text``: rebuild the full-text index first (when articles changed). DuckDB's index is
-        rebuilt whole, in time and memory growing with the warehouse, so a run does it once, at its
-        end; the publishes during a run leave search on the index of the previous build."""
+    def publish(self) -> None:
+        """Make everything committed so far visible at the analyst path (atomic replace). The search
+        index needs no publishing: each batch's commit reaches it (``commit_batch``)."""
         if self.working is not None and self.analyst is not None:
-            if full_text:
-                fts.rebuild_index(self.con)
             publish(self.con, self.working, self.analyst)
 
     def close(self) -> None:
+        if self.search is not None:
+            self.search.close()
         self.con.close()
 
     def __enter__(self) -> "Warehouse":
@@ -225,7 +227,8 @@ class Warehouse:
     @_writes
     def commit_batch(self, pages: list[Page], run_id: str, also=None) -> BatchCounts:
         """Store a batch's fetch attempts, what each URL's check found (versions, events, its next
-        check: warehouse.revisions) and its articles with their duplicates, in one transaction.
+        check: warehouse.revisions) and its articles with their duplicates, in one transaction; then
+        add its articles to the search index.
 
         ``also(con)``, when given, runs first inside the same transaction (a shard's landing record)."""
         now = self.clock()
@@ -241,6 +244,8 @@ class Warehouse:
             run_staged(self.con, "insert_fetches", staged_fetches=fetch_log_table(fetch_rows))
             kept = review(self.con, checks_of(attempts), now, run_id, self.revisit)
             self._store_articles(kept, counts, run_id, now)
+        if self.search is not None and kept:
+            self.search.index_batch(self.con, [_indexed(k) for k in kept])
         counts.final_outcomes.update(last_outcome.values())
         return counts
 
@@ -284,6 +289,12 @@ def _document_row(kept: Kept, run_id: str) -> dict:
         "etag": fetch.etag, "last_modified": fetch.last_modified, "version": kept.version,
         "version_fetched_at": kept.version_fetched_at, "version_run_id": kept.version_run_id,
         "words_added": kept.words_added, "words_removed": kept.words_removed, "title_changed": kept.title_changed}
+
+
+def _indexed(kept: Kept) -> IndexedArticle:
+    """An article kept, as the search index holds it."""
+    page = kept.page
+    return IndexedArticle(kept.doc_id, page.fetch.url, page.article.title, page.language.code, page.article.text)
 
 
 def _language_audit(language: Language) -> dict:

@@ -160,7 +160,7 @@ def test_a_read_only_folder_is_one_error_and_leaves_nothing(tmp_path, make_unwri
         with pytest.raises(DatabaseUnavailable, match=r"cannot write .*(Permission denied|Operation not "
                                                       r"permitted|Read-only file system)"):
             Warehouse.open(folder / name)
-    assert sorted(os.listdir(folder)) == ["m.duckdb"]
+    assert sorted(os.listdir(folder)) == ["m.duckdb", "m.search"]  # the database and its search index
     with open_snapshot(folder / "m.duckdb") as con:   # reading needs no write access
         assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
 
@@ -186,7 +186,7 @@ try:
     run = warehouse.start_run("test")
     for n in range(200):
         warehouse.commit_batch([page(f"http://x.example/{n}/{k}", text_of(n * 10 + k, 1000)) for k in range(10)], run)
-        warehouse.publish(full_text=False)
+        warehouse.publish()
     print("not full")
 except MediamonError as exc:
     print(f"{type(exc).__name__} {exc.exit_code}: {exc}")

@@ -10,3 +10,5 @@ SELECT doc_id, url, final_url, host, fetch_id, fetched_at, via, title, author, p
        langid_language, langid_score, declared_language, etag, last_modified,
        version, version_fetched_at, version_run_id, words_added, words_removed, title_changed
 FROM staged_documents;
+-- the search index (warehouse/search_index.py) indexes these after the commit, then clears the backlog
+INSERT INTO search_backlog (doc_id) SELECT doc_id FROM staged_documents;
