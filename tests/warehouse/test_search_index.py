@@ -215,7 +215,7 @@ def test_an_old_database_with_the_fts_index_is_upgraded_and_searchable(tmp_path,
         con.execute("INSERT INTO fts_state VALUES ('2:0', now())")
     with Warehouse.open(db) as warehouse:
         con = warehouse.con
-        assert con.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 12
+        assert con.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 13
         assert con.execute("SELECT count(*) FROM information_schema.schemata "
                            "WHERE schema_name = 'fts_main_documents'").fetchone()[0] == 0
         assert con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'fts_state'").fetchone()[0] == 0

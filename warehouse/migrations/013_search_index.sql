@@ -1,4 +1,4 @@
--- 012: full-text search leaves the database for a Tantivy index beside it (<name>.search/,
+-- 013: full-text search leaves the database for a Tantivy index beside it (<name>.search/,
 -- warehouse/search_index.py), which each batch adds to instead of a whole rebuild per run. DuckDB's
 -- fts index and what it was built from go; the first writer to open the upgraded database builds
 -- the new index from documents (its article count differs from the database's). search_backlog:
