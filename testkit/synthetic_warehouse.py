@@ -30,7 +30,7 @@ import numpy as np
 import pyarrow as pa
 
 from testkit.synthetic_history import Batch, History, INSERT_ORDER
-from testkit.synthetic_texts import Fidelity, fidelity, pool
+from testkit.synthetic_texts import Fidelity, ParagraphPool, fidelity, pool
 from warehouse import Warehouse
 from warehouse.db import transaction
 
@@ -71,13 +71,15 @@ def _store(warehouse: Warehouse, batch: Batch, report: BuildReport) -> None:
 
 
 def build_warehouse(path: Path, articles: int, *, seed: int = 7, served: int = 100, memory_limit: str = "4GB",
-                    threads: int = 2, batch_size: int = BATCH, log=print) -> BuildReport:
+                    threads: int = 2, batch_size: int = BATCH, paragraphs: ParagraphPool | None = None,
+                    log=print) -> BuildReport:
     """Build a warehouse of ``articles`` stored articles at ``path`` (a new file) and publish it.
 
     ``served``: the first benchmark pages (id order) kept out of the text pool: a benchmark serves
-    them as new pages. ``memory_limit`` and ``threads`` are the builder's own DuckDB settings."""
+    them as new pages. ``memory_limit`` and ``threads`` are the builder's own DuckDB settings;
+    ``paragraphs``: the text pool (default: the whole shared corpus's, ``synthetic_texts.pool``)."""
     started = time.monotonic()
-    paragraphs = pool(served)
+    paragraphs = paragraphs or pool(served)
     history = History(paragraphs, articles, np.random.default_rng(seed))
     report = BuildReport(articles, len(history.seeds))
     report.seconds["text pool"] = time.monotonic() - started
