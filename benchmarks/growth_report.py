@@ -35,6 +35,24 @@ def _search(reads: dict) -> str:
     return (f"{own:.2f} s / " if own is not None else "fails / ") + _run_cell(command)
 
 
+def _overlapped(reads: dict, writer: Finished | None) -> str:
+    """How many of the reads ended while the writer still ran (they start 2 s after it, one after another)."""
+    if writer is None or not reads:
+        return "no concurrent reads"
+    ended, during = 2.0, 0
+    for _, done in reads.values():
+        ended += done.wall
+        during += ended <= writer.wall
+    return f"{during} of {len(reads)} reads ended while it was still writing"
+
+
+def _timed(own: float | None, done: Finished | None) -> str:
+    """DuckDB's own time of a statement, or what the command said when it failed."""
+    if own is not None:
+        return f"{own:.2f} s"
+    return "—" if done is None or done.ok else f"fails: `{done.message[:80]}`"
+
+
 def _gib(n: int) -> str:
     return f"{n / 2**30:.2f} GiB"
 
@@ -57,16 +75,16 @@ def print_report(results: list, options, command: str) -> None:
         print(f"\n{r.size:,}: build phases " + ", ".join(f"{k} {v:.0f} s" for k, v in r.build.seconds.items())
               + f"; rows {dict(r.build.rows.most_common(6))}; Arrow bytes {_gib(r.build.arrow_bytes)}"
               + f"; disk at end {({k: _gib(v) for k, v in r.disk_after.items()})}"
-              + f"; the concurrent writer: {_run_cell(writer)}, peak RSS {_rss(writer)} MiB")
+              + f"; the concurrent writer: {_run_cell(writer)}, peak RSS {_rss(writer)} MiB, "
+              + f"{_overlapped(r.queries.get('during a backfill', {}), writer)}")
     largest = results[-1]
     print(f"\n### Example queries at {largest.size:,} articles (DuckDB's own time via `mediamon sql`; wall of the process)\n")
     print("| query | idle | idle wall | during a backfill | its wall |")
     print("|---|---|---|---|---|")
     for label, (own, done) in largest.queries.get("idle", {}).items():
         busy_own, busy = largest.queries.get("during a backfill", {}).get(label, (None, None))
-        cell = lambda t, d: f"{t:.2f} s" if t is not None else ("—" if d is None or d.ok else f"fails: `{d.message[:80]}`")
-        print(f"| {label} | {cell(own, done)} | {done.wall:.1f} s | {cell(busy_own, busy)} | "
-              f"{busy.wall:.1f} s |" if busy else "— |")
+        print(f"| {label} | {_timed(own, done)} | {done.wall:.1f} s | {_timed(busy_own, busy)} "
+              f"| {f'{busy.wall:.1f} s' if busy else '—'} |")
     _print_ratios(results)
     fid = results[0].build.fidelity
     print(f"\nFingerprint fidelity of the derived fingerprints against extractors.fingerprint on {fid.texts} synthetic texts: "
