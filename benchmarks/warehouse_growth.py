@@ -29,33 +29,22 @@ import shutil
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
 
+from benchmarks.growth_report import SizeResult, print_report
 from benchmarks.process_tree import Finished, run
 from benchmarks.throughput import _healthy, loopback_env
 from testkit.corpus import aeb_html_or_say_why
 from testkit.doc_examples import example_statements
 from testkit.loopback import LoopbackServer, serve_conditional
 from testkit.prefect_server import PREFECT, free_port, start, stop, wait_for
-from testkit.synthetic_warehouse import BuildReport, build_warehouse
+from testkit.synthetic_warehouse import build_warehouse
 
 NEW_URLS = 100
 CLI = [sys.executable, "-m", "mediamon.cli"]
 _RUN_TIME_RE = re.compile(r"Run Time \(s\): real ([\d.]+)")
-
-
-@dataclass
-class SizeResult:
-    size: int
-    build: BuildReport | None = None
-    file_bytes: int = 0
-    disk_before: dict[str, int] = field(default_factory=dict)
-    disk_after: dict[str, int] = field(default_factory=dict)
-    commands: dict[str, Finished] = field(default_factory=dict)
-    queries: dict[str, dict[str, tuple[float | None, Finished]]] = field(default_factory=dict)  # mode -> label -> (DuckDB s, run)
 
 
 def disk_use(folder: Path, db: Path) -> dict[str, int]:
@@ -180,7 +169,6 @@ def main() -> int:
     finally:
         if not options.keep:
             shutil.rmtree(root, ignore_errors=True)
-    from benchmarks.growth_report import print_report
     print_report(results, options, " ".join(["python -m benchmarks.warehouse_growth", *sys.argv[1:]]))
     return 0
 
