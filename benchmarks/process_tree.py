@@ -1,8 +1,10 @@
 """Running a command as a subprocess with its wall time, exit status, last message and peak RSS.
 
-The peak RSS is of the whole process tree (the command and every process it starts: analysis
+The peaks are of the whole process tree (the command and every process it starts: analysis
 workers, a DuckDB shell), sampled from /proc every quarter second; a process that lives shorter
-than that may be missed.
+than that may be missed. RSS counts a page every process of the tree shares (the forked analysis
+workers share their parent's) once per process; PSS shares it out, so its sum is the memory
+the tree holds.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ class Finished:
     peak_rss: int         # bytes, the process tree's sum at its largest sample
     stdout: str
     message: str          # the last non-empty line of stderr (else stdout): what a failure said
+    peak_pss: int = 0     # bytes, the tree's proportional set size at its largest sample
 
     @property
     def ok(self) -> bool:
@@ -42,17 +45,25 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of ``pid`` and all its descendants now."""
-    tree, total, todo = _children(), 0, [pid]
+def _pss(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def tree_memory(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) bytes of ``pid`` and all its descendants now, summed."""
+    tree, rss, pss, todo = _children(), 0, 0, [pid]
     while todo:
         current = todo.pop()
         try:
-            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * _PAGE
+            rss += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * _PAGE
+            pss += _pss(current)
         except (OSError, IndexError, ValueError):
             pass
         todo.extend(tree.get(current, ()))
-    return total
+    return rss, pss
 
 
 def run(args: list[str], env: dict[str, str], *, cwd: Path, stdin: str | None = None,
@@ -61,11 +72,12 @@ def run(args: list[str], env: dict[str, str], *, cwd: Path, stdin: str | None = 
     started = time.monotonic()
     process = subprocess.Popen(args, env=env, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, start_new_session=True)
-    peak, done = [0], threading.Event()
+    peak, done = [0, 0], threading.Event()
 
     def sample() -> None:
         while not done.wait(0.25):
-            peak[0] = max(peak[0], tree_rss(process.pid))
+            rss, pss = tree_memory(process.pid)
+            peak[:] = max(peak[0], rss), max(peak[1], pss)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -79,4 +91,4 @@ def run(args: list[str], env: dict[str, str], *, cwd: Path, stdin: str | None = 
     sampler.join()
     lines = [line for line in (err or "").splitlines() + (out or "").splitlines()[-1:] if line.strip()]
     lines = [line for line in (err or "").splitlines() if line.strip()] or lines
-    return Finished(wall, process.returncode, peak[0], out or "", lines[-1].strip()[:200] if lines else "")
+    return Finished(wall, process.returncode, peak[0], out or "", lines[-1].strip()[:200] if lines else "", peak[1])
