@@ -20,7 +20,8 @@ class SizeResult:
     disk_before: dict[str, int] = field(default_factory=dict)
     disk_after: dict[str, int] = field(default_factory=dict)
     commands: dict[str, Finished] = field(default_factory=dict)
-    queries: dict[str, dict[str, tuple[float | None, Finished]]] = field(default_factory=dict)  # mode -> label -> (DuckDB s, run)
+    # mode ("idle", "during a backfill") -> query label -> (DuckDB's own seconds, the command's run)
+    queries: dict[str, dict[str, tuple[float | None, Finished]]] = field(default_factory=dict)
 
 
 def _said(done: Finished, width: int = 120) -> str:
@@ -105,7 +106,8 @@ def print_report(results: list, options, command: str) -> None:
               + f"; the concurrent writer: {_run_cell(writer)}, peak RSS {_rss(writer)} MiB, "
               + f"{_overlapped(r.queries.get('during a backfill', {}), writer)}")
     largest = results[-1]
-    print(f"\n### Example queries at {largest.size:,} articles (DuckDB's own time via `mediamon sql`; wall of the process)\n")
+    print(f"\n### Example queries at {largest.size:,} articles "
+          "(DuckDB's own time via `mediamon sql`; wall of the process)\n")
     print("| query | idle | idle wall | during a backfill | its wall |")
     print("|---|---|---|---|---|")
     for label, (own, done) in largest.queries.get("idle", {}).items():
@@ -114,7 +116,8 @@ def print_report(results: list, options, command: str) -> None:
               f"| {f'{busy.wall:.1f} s' if busy else '—'} |")
     _print_ratios(results)
     fid = results[0].build.fidelity
-    print(f"\nFingerprint fidelity of the derived fingerprints against extractors.fingerprint on {fid.texts} synthetic texts: "
+    print(f"\nFingerprint fidelity of the derived fingerprints against extractors.fingerprint "
+          f"on {fid.texts} synthetic texts: "
           f"MinHash Jaccard {fid.mean_jaccard}, LSH band keys equal {fid.band_keys_equal}, exact key equal "
           f"{fid.exact_key_equal}, anchor sets Jaccard {fid.anchor_jaccard}, shingle count ratio {fid.shingle_count_ratio}")
     print("Prefect: one server started before the first size for the whole benchmark; its start is in no figure.")
@@ -143,7 +146,8 @@ def _print_ratios(results: list) -> None:
         return max(getattr(d, "peak_pss", 0) for d in runs) if all(d is not None and d.ok for d in runs) else None
 
     print(f"- 100-URL backfill wall ratio: {_ratio(wall(large, 'backfill'), wall(small, 'backfill'))} (bar ≤ 1.5)")
-    print(f"- no-change rerun wall ratio: {_ratio(wall(large, 'no-change rerun'), wall(small, 'no-change rerun'))} (bar ≤ 1.5)")
+    rerun = "no-change rerun"
+    print(f"- no-change rerun wall ratio: {_ratio(wall(large, rerun), wall(small, rerun))} (bar ≤ 1.5)")
     print(f"- peak RSS ratio (backfill and rerun, both completed): {_ratio(peak(large), peak(small))} (bar ≤ 1.2); "
           f"of PSS: {_ratio(peak_pss(large), peak_pss(small))}")
     disk = sum(large.disk_after.values())

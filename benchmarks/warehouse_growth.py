@@ -86,7 +86,8 @@ def measure_size(size: int, folder: Path, env_base: dict, urls: dict[str, Path],
     result.build = build_warehouse(db, size, log=lambda line: None)
     result.file_bytes = db.stat().st_size
     result.disk_before = disk_use(folder, db)
-    log(f"  built in {result.build.total_seconds:.0f} s ({', '.join(f'{k} {v:.0f} s' for k, v in result.build.seconds.items())}); "
+    phases = ", ".join(f"{k} {v:.0f} s" for k, v in result.build.seconds.items())
+    log(f"  built in {result.build.total_seconds:.0f} s ({phases}); "
         f"file {result.file_bytes / 2**20:,.0f} MiB")
 
     def command(name: str, args: list[str]) -> Finished:
@@ -130,7 +131,8 @@ def main() -> int:
     parser.add_argument("--memory-limit", default=None,
                         help="MEDIAMON_DB_MEMORY_LIMIT for the commands (default: the project's default)")
     parser.add_argument("--query", default="government election", help="what `mediamon search` looks for")
-    parser.add_argument("--workdir", type=Path, default=None, help="where the warehouses are built (default: a temporary folder)")
+    parser.add_argument("--workdir", type=Path, default=None,
+                        help="where the warehouses are built (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the warehouses")
     parser.add_argument("--results", type=Path, default=None,
                         help="also save the measurements here (pickle), to print the report again")
