@@ -5,6 +5,10 @@ code happens to run (Prefect's client, a DuckDB commit, a worker pool): the batc
 batch, the fetch stage starts no new URL and abandons the requests in flight (their URLs stay
 unfetched, so the next run fetches them), the pages fetched before the signal are analysed and
 committed, and the run is recorded ``interrupted``. A second signal ends the process at once.
+
+A process that runs jobs on behalf of others (`mediamon serve`: flows.serving) asks its running jobs
+to stop the same way with ``stop_running_jobs``: a flow run cancelled from Prefect, or the serving
+process told to stop while a run is in progress.
 """
 from __future__ import annotations
 
@@ -20,14 +24,41 @@ from typing import Iterator
 log = logging.getLogger("mediamon")
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
+_running_jobs: set[threading.Event] = set()  # the stop events of the jobs running in this process
+_running_jobs_lock = threading.Lock()
+
+
+def stop_running_jobs() -> int:
+    """Ask every job running in this process to stop, as a first Ctrl-C would; returns how many were asked.
+    (Not for a signal handler: it takes a lock.)"""
+    with _running_jobs_lock:
+        running = list(_running_jobs)
+    for stop in running:
+        stop.set()
+    return len(running)
+
 
 @contextmanager
 def stop_on_signals(stop: threading.Event) -> Iterator[threading.Event]:
-    """Within the block, SIGINT and SIGTERM set ``stop`` (signal handlers need the main thread:
-    elsewhere the block runs with the handlers it has)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield stop
-        return
+    """Within the block, SIGINT and SIGTERM set ``stop``, and so does ``stop_running_jobs``. (Signal
+    handlers need the main thread: elsewhere the block keeps the handlers the process has, and whoever
+    owns them stops the job with ``stop_running_jobs``.)"""
+    with _running_jobs_lock:
+        _running_jobs.add(stop)
+    try:
+        if threading.current_thread() is threading.main_thread():
+            with _signals_set(stop):
+                yield stop
+        else:
+            yield stop
+    finally:
+        with _running_jobs_lock:
+            _running_jobs.discard(stop)
+
+
+@contextmanager
+def _signals_set(stop: threading.Event) -> Iterator[None]:
+    """Within the block, SIGINT and SIGTERM set ``stop``; a second one ends the process at once."""
 
     def handler(signum: int, frame: object) -> None:
         if stop.is_set():  # the second signal: no more waiting
@@ -41,7 +72,7 @@ def stop_on_signals(stop: threading.Event) -> Iterator[threading.Event]:
 
     previous = {signum: signal.signal(signum, handler) for signum in SIGNALS}
     try:
-        yield stop
+        yield
     finally:
         for signum, old in previous.items():
             signal.signal(signum, old)

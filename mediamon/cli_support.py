@@ -96,6 +96,15 @@ class _ExpectedFailure(logging.Filter):
         return not (record.exc_info and isinstance(record.exc_info[1], self.expected))
 
 
+def leave_expected_failures_to_mediamon() -> None:
+    """Prefect logs no traceback for a flow or task run that failed as expected (``MediamonError``):
+    mediamon says it in one line."""
+    for name in ("prefect.flow_runs", "prefect.task_runs"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _ExpectedFailure) for f in logger.filters):
+            logger.addFilter(_ExpectedFailure((MediamonError,)))
+
+
 def check_archive(settings) -> None:
     """The raw archive's folder exists (or is created) and is writable, before any fetch."""
     folder = settings.archive_path
@@ -128,10 +137,7 @@ def execute(flow_call) -> None:
 
     from mediamon.summary import print_summary
 
-    for name in ("prefect.flow_runs", "prefect.task_runs"):
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, _ExpectedFailure) for f in logger.filters):
-            logger.addFilter(_ExpectedFailure((MediamonError,)))
+    leave_expected_failures_to_mediamon()
     # what is loaded by now (Prefect, pydantic, DuckDB, ...) lives as long as the process: out of the
     # collector's sight, no collection traverses it, and exiting no longer spends ~1 s collecting it
     gc.freeze()

@@ -71,17 +71,28 @@ def stop_group(process: subprocess.Popen, timeout: float = 30) -> None:
             process.wait()
 
 
+def run_ended(flow_run) -> str:
+    """A served flow run's end in one line: its name and final state, and why unless it completed."""
+    state = flow_run.state
+    if state is None:
+        return f"flow run {flow_run.name} ended"
+    why = "" if state.is_completed() or not state.message else f": {state.message.splitlines()[0][:300]}"
+    return f"flow run {flow_run.name} {state.name.lower()}{why}"
+
+
 def serve_until_stopped(settings) -> None:
     """`mediamon serve`: the flows served (flows.serve) against PREFECT_API_URL's server, else one started
     here, until Ctrl-C or SIGTERM; a failure to start is one line (``fail``)."""
     from contextlib import nullcontext
 
     from core.errors import MediamonError
-    from mediamon.cli_support import check_archive, check_database, err, fail, quiet_prefect
+    from mediamon.cli_support import (check_archive, check_database, err, fail, leave_expected_failures_to_mediamon,
+                                      quiet_prefect)
 
     check_database(settings)
     check_archive(settings)
     quiet_prefect()
+    leave_expected_failures_to_mediamon()  # an interrupted run ends in its one line (``run_ended``)
 
     def say(message: str) -> None:
         err.print(f"mediamon: {message}", markup=False, highlight=False, soft_wrap=True)
@@ -96,7 +107,7 @@ def serve_until_stopped(settings) -> None:
             check_server(api_url)
             say(f"serving the nightly run (cron {settings.nightly_cron!r}), backfill, backfill-warc and reprocess "
                 f"on {api_url}; Ctrl-C to stop")
-            serve_flows(settings)
+            serve_flows(settings, lambda flow_run: say(run_ended(flow_run)))
     except MediamonError as exc:
         fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:
