@@ -7,6 +7,8 @@ import time
 from pathlib import Path
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 from mediamon.serve_server import stop_group
 
@@ -18,6 +20,16 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def api_session() -> requests.Session:
+    """Requests to a Prefect server's API, retried (bounded) when it answers 503: its SQLite database
+    was busy and the request rolled back, as Prefect's own client retries it."""
+    session = requests.Session()
+    retry = Retry(total=8, connect=0, read=0, status_forcelist=(503,), allowed_methods=None,
+                  backoff_factor=0.5, raise_on_status=False)
+    session.mount("http://", HTTPAdapter(max_retries=retry))
+    return session
 
 
 def wait_for(check, seconds: float, what: str):

@@ -7,10 +7,11 @@ import subprocess
 import sys
 import duckdb
 import pytest
-import requests
 
 from testkit.loopback import Reply, html_page, seed_citing
-from testkit.prefect_server import PREFECT, wait_for
+from testkit.prefect_server import PREFECT, api_session, wait_for
+
+API = api_session()
 
 URLS = 40
 
@@ -19,9 +20,9 @@ def start_serving(api, prefect_env, seeds, db, tmp_path, **settings) -> tuple[su
     """`mediamon serve` against the session's Prefect server, once its nightly deployment is registered."""
     # the session's server may hold the same deployment from deploy/prefect.yaml (tests/test_deploy.py),
     # on a work pool whose worker is gone: these tests are about the served one
-    existing = requests.get(f"{api}/deployments/name/mediamon-nightly/nightly", timeout=10)
+    existing = API.get(f"{api}/deployments/name/mediamon-nightly/nightly", timeout=10)
     if existing.ok:
-        requests.delete(f"{api}/deployments/{existing.json()['id']}", timeout=10).raise_for_status()
+        API.delete(f"{api}/deployments/{existing.json()['id']}", timeout=10).raise_for_status()
     env = {**os.environ, **prefect_env, "MEDIAMON_ALLOW_HOSTS": "127.0.0.1", "MEDIAMON_PER_HOST_DELAY": "0",
            "MEDIAMON_ARCHIVE_DIR": str(tmp_path / "archive"), **settings}
     served = subprocess.Popen([sys.executable, "-m", "mediamon.cli", "serve", "--seeds", str(seeds), "--db", str(db)],
@@ -31,7 +32,7 @@ def start_serving(api, prefect_env, seeds, db, tmp_path, **settings) -> tuple[su
     def registered():
         if served.poll() is not None:
             raise AssertionError(served.stderr.read())
-        found = requests.get(f"{api}/deployments/name/mediamon-nightly/nightly", timeout=10)
+        found = API.get(f"{api}/deployments/name/mediamon-nightly/nightly", timeout=10)
         return found.ok and not found.json()["paused"]
     wait_for(registered, 180, "the served deployments")
     return served, env
@@ -82,8 +83,8 @@ def test_sigterm_during_a_served_run_records_it_interrupted_in_one_line(prefect_
     served, env = start_serving(api, prefect_env, seeds, db, tmp_path, MEDIAMON_PER_HOST_DELAY="0.2",
                                 MEDIAMON_PER_HOST_CONCURRENCY="1")
     try:
-        deployment = requests.get(f"{api}/deployments/name/mediamon-nightly/nightly", timeout=10).json()["id"]
-        run = requests.post(f"{api}/deployments/{deployment}/create_flow_run", json={"parameters": {}}, timeout=30)
+        deployment = API.get(f"{api}/deployments/name/mediamon-nightly/nightly", timeout=10).json()["id"]
+        run = API.post(f"{api}/deployments/{deployment}/create_flow_run", json={"parameters": {}}, timeout=30)
         run.raise_for_status()
         wait_for(lambda: sum(r.path.startswith("/r/") for r in server.requests) >= 4, 180, "the served run to fetch")
     finally:
@@ -96,5 +97,5 @@ def test_sigterm_during_a_served_run_records_it_interrupted_in_one_line(prefect_
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT flow, status, urls_planned FROM runs").fetchall() == [("nightly", "interrupted", URLS)]
         assert 4 <= con.execute("SELECT count(*) FROM fetches").fetchone()[0] < URLS  # what was fetched is kept
-    flow_run = requests.get(f"{api}/flow_runs/{run.json()['id']}", timeout=30).json()
+    flow_run = API.get(f"{api}/flow_runs/{run.json()['id']}", timeout=30).json()
     assert flow_run["state"]["type"] == "FAILED" and "interrupted" in flow_run["state"]["message"]

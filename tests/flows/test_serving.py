@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import requests
 
-from testkit.prefect_server import wait_for
+from testkit.prefect_server import api_session, wait_for
+
+API = api_session()
 
 FINAL = ("COMPLETED", "FAILED", "CRASHED", "CANCELLED")
 
@@ -36,7 +37,7 @@ class Probe:
         return self
 
     def deployment(self, flow: str) -> dict | None:
-        response = requests.get(f"{self.api}/deployments/name/{flow}/{self.name}", timeout=10)
+        response = API.get(f"{self.api}/deployments/name/{flow}/{self.name}", timeout=10)
         return response.json() if response.ok else None
 
     def serving(self) -> bool:
@@ -47,13 +48,13 @@ class Probe:
 
     def trigger(self, flow: str, **parameters) -> str:
         deployment = self.deployment(flow)["id"]
-        response = requests.post(f"{self.api}/deployments/{deployment}/create_flow_run",
+        response = API.post(f"{self.api}/deployments/{deployment}/create_flow_run",
                                  json={"parameters": parameters}, timeout=30)
         response.raise_for_status()
         return response.json()["id"]
 
     def flow_run(self, run_id: str) -> dict:
-        return requests.get(f"{self.api}/flow_runs/{run_id}", timeout=30).json()
+        return API.get(f"{self.api}/flow_runs/{run_id}", timeout=30).json()
 
     def final(self, run_id: str) -> dict:
         def ended() -> dict | None:
@@ -99,7 +100,7 @@ def test_served_runs_execute_in_the_serving_process_one_after_another(probe):
 def test_a_run_cancelled_in_prefect_stops_its_job_and_ends_cancelled(probe):
     run_id = probe.trigger("probe-wait", n=1)
     probe.waiting(1)
-    response = requests.post(f"{probe.api}/flow_runs/{run_id}/set_state",
+    response = API.post(f"{probe.api}/flow_runs/{run_id}/set_state",
                              json={"state": {"type": "CANCELLING", "name": "Cancelling"}}, timeout=30)
     assert response.json()["status"] == "ACCEPT"
     assert probe.final(run_id)["state"]["type"] == "CANCELLED"
