@@ -30,11 +30,10 @@ def test_a_served_nightly_run_stores_its_articles(prefect_server, server, tmp_pa
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               start_new_session=True, cwd=tmp_path)
     try:
-        def registered():
+        def registered():  # asked of the API: a `prefect deployment ls` per poll takes seconds to start
             if served.poll() is not None:
                 raise AssertionError(served.stderr.read())
-            found = subprocess.run([*PREFECT, "deployment", "ls"], env=env, capture_output=True, text=True)
-            return "mediamon-nightly/nightly" in found.stdout
+            return requests.get(f"{api}/deployments/name/mediamon-nightly/nightly", timeout=10).ok
         wait_for(registered, 180, "the served deployments")
         run = subprocess.run([*PREFECT, "deployment", "run", "mediamon-nightly/nightly", "--watch",
                               "--watch-timeout", "300"], env=env, capture_output=True, text=True, timeout=360)
