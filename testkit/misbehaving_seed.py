@@ -77,7 +77,8 @@ def _read_back(db: Path, cases, urls: list[str], server) -> tuple[CaseResult, ..
 
 
 def run_scenario(workdir: Path, settings: dict[str, str], drip_every: float) -> ScenarioRun:
-    """Serve the cases, run `mediamon run` over a seed citing them, read back what it stored."""
+    """Serve the cases, run `mediamon run` over a seed citing them, read back what it stored. ``settings``:
+    environment variables for the run (MEDIAMON_*, and PREFECT_API_URL to report to a running server)."""
     from testkit.misbehaving import MisbehavingServer, install_cases
 
     with MisbehavingServer() as server:

@@ -1,4 +1,6 @@
 """A real Prefect server (and workers) as subprocesses, for integration tests."""
+from __future__ import annotations
+
 import os
 import socket
 import subprocess
@@ -52,26 +54,40 @@ def stop(process: subprocess.Popen) -> None:
     stop_group(process, timeout=20)
 
 
-def run_prefect_server(tmp_path_factory):
-    home = tmp_path_factory.mktemp("prefect-server")
-    port = free_port()
-    api = f"http://127.0.0.1:{port}/api"
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_API_URL": api,
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1", "PREFECT_LOGGING_LEVEL": "WARNING"}
-    started = time.monotonic()
-    server = start([*PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)], env, home / "server.log")
+class PrefectServer:
+    """``prefect server start`` on a free port of 127.0.0.1, launched without waiting, so that its start-up
+    (15-40 s on a busy machine) can overlap other work; ``wait_ready`` before the first use."""
 
-    def healthy():
-        if server.poll() is not None:
-            raise AssertionError(f"prefect server exited: {(home / 'server.log').read_text()[-2000:]}")
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        port = free_port()
+        self.api = f"http://127.0.0.1:{port}/api"
+        self.env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_API_URL": self.api,
+                    "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1", "PREFECT_LOGGING_LEVEL": "WARNING"}
+        self.launched = time.monotonic()
+        self.process = start([*PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)], self.env,
+                             home / "server.log")
+
+    def healthy(self) -> bool:
+        if self.process.poll() is not None:
+            raise AssertionError(f"prefect server exited: {(self.home / 'server.log').read_text()[-2000:]}")
         try:
-            return requests.get(f"{api}/health", timeout=2).ok
+            return requests.get(f"{self.api}/health", timeout=2).ok
         except requests.ConnectionError:
             return False
 
-    wait_for(healthy, 90, "the Prefect server")
-    print(f"prefect server ready in {time.monotonic() - started:.1f}s")
-    yield api, env, home
-    stop(server)
+    def wait_ready(self, seconds: float = 90) -> None:
+        wait_for(self.healthy, seconds, "the Prefect server")
+        print(f"prefect server ready {time.monotonic() - self.launched:.1f}s after its launch")
+
+    def stop(self) -> None:
+        stop(self.process)
 
 
+def run_prefect_server(server: PrefectServer):
+    """Wait for ``server``, yield (api_url, env, home), then stop it."""
+    try:
+        server.wait_ready()
+        yield server.api, server.env, server.home
+    finally:
+        server.stop()

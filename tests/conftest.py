@@ -4,6 +4,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -73,12 +74,49 @@ def serve_aeb(server: LoopbackServer, pages: dict[str, dict]) -> dict[str, str]:
     return urls
 
 
+_early_server: dict = {}  # "server": the session's Prefect server, launched once the tests are collected
+
+
+@pytest.hookimpl(trylast=True)  # after -k/-m have deselected
+def pytest_collection_modifyitems(config, items):
+    """Launch the session's Prefect server as soon as it is known that a test will use it, so that its
+    start-up (15-40 s on a busy machine) overlaps the quick tests instead of delaying the first user."""
+    if config.option.collectonly or not any("prefect_server" in item.fixturenames for item in items):
+        return
+    from testkit.prefect_server import PrefectServer
+
+    _early_server["server"] = PrefectServer(Path(tempfile.mkdtemp(prefix="mediamon-prefect-server-")))
+
+
+def pytest_unconfigure(config):
+    server = _early_server.pop("server", None)
+    if server is not None:  # launched, but the session ended before any test asked for it
+        server.stop()
+    for home in _early_server.pop("homes", ()):
+        shutil.rmtree(home, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def prefect_server(tmp_path_factory):
-    """A real Prefect server on 127.0.0.1 for the whole session: (api_url, env, home)."""
-    from testkit.prefect_server import run_prefect_server
+    """A real Prefect server on 127.0.0.1 for the whole session: (api_url, env, home). CLI subprocesses
+    given its ``PREFECT_API_URL`` (``cli_prefect``) report to it instead of each starting Prefect's local
+    server, as an operator's runs do (docs/operations.md)."""
+    from testkit.prefect_server import PrefectServer, run_prefect_server
 
-    yield from run_prefect_server(tmp_path_factory)
+    server = _early_server.pop("server", None)
+    if server is not None:
+        _early_server.setdefault("homes", []).append(server.home)
+    else:
+        server = PrefectServer(tmp_path_factory.mktemp("prefect-server"))
+    yield from run_prefect_server(server)
+
+
+@pytest.fixture
+def cli_prefect(prefect_server) -> dict[str, str]:
+    """Environment for a `mediamon` subprocess that reports to the session's Prefect server. Tests whose
+    point is Prefect's local server (tests/test_first_run.py, Ctrl-C in tests/test_interrupt.py) leave it out."""
+    api, _, _ = prefect_server
+    return {"PREFECT_API_URL": api}
 
 
 @pytest.fixture

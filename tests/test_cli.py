@@ -59,11 +59,11 @@ def test_bundled_seeds_are_the_default_input():
 
 
 @pytest.mark.slow
-def test_run_then_status(tmp_path, server):
+def test_run_then_status(tmp_path, server, cli_prefect):
     seeds = tmp_path / "seeds"
     seed_citing(server, seeds, "A seed that cites one page: {page} and one dead link {dead}.")
     env = {"MEDIAMON_ALLOW_HOSTS": "127.0.0.1", "MEDIAMON_PER_HOST_DELAY": "0",
-           "PREFECT_HOME": str(tmp_path / "prefect")}
+           "PREFECT_HOME": str(tmp_path / "prefect"), **cli_prefect}
     result = mediamon("run", "--seeds", str(seeds), "--db", str(tmp_path / "m.duckdb"), env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     output = result.stdout + result.stderr

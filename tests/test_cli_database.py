@@ -126,7 +126,7 @@ def test_backfill_into_a_newer_schema(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_run_that_cannot_replace_the_analyst_file(tmp_path, server, make_unwritable):
+def test_a_run_that_cannot_replace_the_analyst_file(tmp_path, server, make_unwritable, cli_prefect):
     """The run completes in its working copy; replacing the analyst file fails: one line, exit 1, no
     half-written copy left; the next run that can replace it publishes what the first one stored."""
     from testkit.loopback import Reply, html_page
@@ -137,7 +137,7 @@ def test_a_run_that_cannot_replace_the_analyst_file(tmp_path, server, make_unwri
     before = digest(db)
     make_unwritable(db)
     (tmp_path / "urls.txt").write_text(url + "\n")
-    env = {"MEDIAMON_ALLOW_HOSTS": "127.0.0.1", "MEDIAMON_PER_HOST_DELAY": "0"}
+    env = {"MEDIAMON_ALLOW_HOSTS": "127.0.0.1", "MEDIAMON_PER_HOST_DELAY": "0", **cli_prefect}
     result = mediamon("backfill", "--urls", "urls.txt", "--db", str(db), cwd=tmp_path, env=env)
     one_line_error(result, 1, f"cannot replace {db}: ")
     assert f"kept in {writer_path(db)}" in result.stderr

@@ -32,7 +32,7 @@ def test_a_seeds_folder_without_a_usable_seed(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_bad_seed_file_is_skipped_and_the_others_run(tmp_path, server):
+def test_a_bad_seed_file_is_skipped_and_the_others_run(tmp_path, server, cli_prefect):
     page = server.route("/a", Reply(200, html_page("A page", ["Words of an article about the appeal. " * 20]),
                                     {"Content-Type": "text/html"}))
     seeds = tmp_path / "seeds"
@@ -40,7 +40,7 @@ def test_a_bad_seed_file_is_skipped_and_the_others_run(tmp_path, server):
     (seeds / "a.txt").write_bytes("\ufeffDiaspora groups respond to the election\n\nSee {}\n".format(page).encode())
     (seeds / "b.txt").write_bytes("Karabağ seçimleri hakkında açıklama".encode("cp1254"))
     (seeds / "c.txt").write_bytes(b"\n\n")
-    env = {"MEDIAMON_ALLOW_HOSTS": "127.0.0.1", "MEDIAMON_PER_HOST_DELAY": "0"}
+    env = {"MEDIAMON_ALLOW_HOSTS": "127.0.0.1", "MEDIAMON_PER_HOST_DELAY": "0", **cli_prefect}
     result = mediamon("run", "--seeds", "seeds", "--db", "m.duckdb", cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stdout + result.stderr

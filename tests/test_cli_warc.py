@@ -54,8 +54,8 @@ def make(folder, made):
         (folder / name).write_bytes(data)
 
 
-def mediamon(cwd, *args):
-    env = {**os.environ, "MEDIAMON_CPU_WORKERS": "1"}
+def mediamon(cwd, *args, env):
+    env = {**os.environ, "MEDIAMON_CPU_WORKERS": "1", **env}
     return subprocess.run([sys.executable, "-m", "mediamon.cli", *args], env=env, capture_output=True, text=True,
                           timeout=600, cwd=cwd)
 
@@ -66,12 +66,12 @@ def stored(db):
 
 
 @pytest.mark.slow
-def test_a_folder_of_real_world_files_exit_status_lines_and_no_traceback(tmp_path, loopback_env):
+def test_a_folder_of_real_world_files_exit_status_lines_and_no_traceback(tmp_path, loopback_env, cli_prefect):
     good, bad = undamaged_files(), damaged_files()
     make(tmp_path / "all", {**good, **bad})
     db = tmp_path / "all.duckdb"
 
-    mixed = mediamon(tmp_path, "backfill", "--warc", "all", "--db", str(db))
+    mixed = mediamon(tmp_path, "backfill", "--warc", "all", "--db", str(db), env=cli_prefect)
     assert mixed.returncode == 2, mixed.stderr
     assert "Traceback" not in mixed.stderr + mixed.stdout
     lines = mixed.stderr.strip().splitlines()
@@ -86,11 +86,11 @@ def test_a_folder_of_real_world_files_exit_status_lines_and_no_traceback(tmp_pat
 
     make(tmp_path / "good", good)
     clean = tmp_path / "clean.duckdb"
-    result = mediamon(tmp_path, "backfill", "--warc", "good/**/*.*arc*", "--db", str(clean))
+    result = mediamon(tmp_path, "backfill", "--warc", "good/**/*.*arc*", "--db", str(clean), env=cli_prefect)
     assert (result.returncode, result.stderr) == (0, "")
     assert sorted(stored(clean)) == sorted((p.url, "ok") for _, pages in good.values() for p in pages)
 
-    again = mediamon(tmp_path, "reprocess", "--db", str(clean))  # reads back, from these files, what the backfill stored
+    again = mediamon(tmp_path, "reprocess", "--db", str(clean), env=cli_prefect)  # reads back, from these files, what the backfill stored
     assert (again.returncode, again.stderr) == (0, "")
 
 

@@ -7,8 +7,10 @@ pytestmark = pytest.mark.slow  # a real mediamon run against misbehaving servers
 
 
 @pytest.fixture(scope="module")
-def scenario(tmp_path_factory):
-    return run_scenario(tmp_path_factory.mktemp("misbehaving"), FAST_SETTINGS, FAST_DRIP_EVERY)
+def scenario(tmp_path_factory, prefect_server):
+    api, _, _ = prefect_server  # the run reports to the session's Prefect server (tests/conftest.py: cli_prefect)
+    return run_scenario(tmp_path_factory.mktemp("misbehaving"), {**FAST_SETTINGS, "PREFECT_API_URL": api},
+                        FAST_DRIP_EVERY)
 
 
 def by_kind(scenario):
