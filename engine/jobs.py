@@ -78,10 +78,12 @@ def run_recorded(flow_name: str, settings: Settings, work: Callable[[Warehouse, 
 
 
 def ingest_seeds(warehouse: Warehouse, seeds: list[Seed], run_id: str, settings: Settings) -> int:
-    """Store the seeds not seen before, with their language and fingerprint; return how many were new."""
+    """Store the seeds not seen before, with their language and fingerprint; return how many were new.
+    Seeds already stored are not analysed again (a long seed's fingerprint takes a tenth of a second or more)."""
     from extractors.fingerprint import fingerprint  # imported on use: see engine.analysis
     from extractors.language import detect_language
-    analysed = [(s, detect_language(s.text, settings.language_sample_chars), fingerprint(s.text)) for s in seeds]
+    analysed = [(s, detect_language(s.text, settings.language_sample_chars), fingerprint(s.text))
+                for s in warehouse.unseen_seeds(seeds)]
     return warehouse.store_seeds(analysed, run_id)
 
 

@@ -45,6 +45,7 @@ from prefect.states import Cancelled, Crashed, Pending
 
 from core.errors import PrefectUnavailable
 from engine.interrupt import SIGNALS, stop_running_jobs
+from flows.heartbeats import without_heartbeats
 
 log = logging.getLogger("mediamon")
 UNFINISHED = [StateType.PENDING, StateType.RUNNING, StateType.CANCELLING]
@@ -175,7 +176,8 @@ def execute(client: SyncPrefectClient, flow: Flow, flow_run_id: UUID, stop: Stop
 def _run(flow: Flow, flow_run: FlowRun, failure: list[BaseException]) -> None:
     """Prefect's engine: it sets the run Running, then Completed or Failed by what the flow did."""
     try:
-        run_flow(flow, flow_run=flow_run, return_type="state")
+        with without_heartbeats():
+            run_flow(flow, flow_run=flow_run, return_type="state")
     except BaseException as exc:  # the engine itself failed (e.g. it lost the server)
         failure.append(exc)
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 import gc
 import logging
 import os
-from contextlib import nullcontext
 
 import typer
 from rich.console import Console
 
 from core.errors import Interrupted, MediamonError, SettingsError
 from core.settings import load_settings
+from flows.heartbeats import without_heartbeats
 
 err = Console(stderr=True)
 out = Console()
@@ -114,22 +114,6 @@ def check_archive(settings) -> None:
         fail(f"cannot write the raw archive in {folder}: {exc.strerror or exc}", 1)
     if not os.access(folder, os.W_OK | os.X_OK):
         fail(f"cannot write the raw archive in {folder}: permission denied", 1)
-
-
-_HEARTBEAT_VARIABLES = ("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "PREFECT_RUNNER_HEARTBEAT_FREQUENCY")
-
-
-def without_heartbeats():
-    """Settings for a flow run in this process: no flow-run heartbeats, unless the environment asks for them.
-
-    Prefect's heartbeat thread sleeps in one-second steps and the run waits for it to notice the end:
-    up to a second added to every command (half a second on average, a tenth of a no-change rerun).
-    A run started here is watched from its terminal, and a killed one is marked ``crashed`` in the
-    ``runs`` table when the database is next opened. Deployment runs (nightly, shards) keep theirs."""
-    if any(name in os.environ for name in _HEARTBEAT_VARIABLES):
-        return nullcontext()
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-    return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
 
 
 def execute(flow_call) -> None:

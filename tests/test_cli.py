@@ -77,13 +77,13 @@ def test_run_then_status(tmp_path, server, cli_prefect):
         assert con.execute("SELECT outcome FROM fetches ORDER BY url").fetchall() == [("ok",), ("http_error",)]
 
 
-def test_flow_runs_of_the_cli_send_no_heartbeats_unless_the_environment_asks(monkeypatch):
+def test_flow_runs_of_the_cli_and_serve_send_no_heartbeats_unless_the_environment_asks(monkeypatch):
     """Prefect's heartbeat thread delays the end of every run by up to a second (README "Design notes")."""
     from prefect.settings import get_current_settings
 
-    from mediamon.cli_support import _HEARTBEAT_VARIABLES, without_heartbeats
+    from flows.heartbeats import HEARTBEAT_VARIABLES, without_heartbeats
 
-    for name in _HEARTBEAT_VARIABLES:
+    for name in HEARTBEAT_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     default = get_current_settings().flows.heartbeat_frequency
     assert default is not None

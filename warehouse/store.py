@@ -161,9 +161,17 @@ class Warehouse:
 
     # -- seeds --------------------------------------------------------------------------------
     @_writes
+    def unseen_seeds(self, seeds: list[Seed]) -> list[Seed]:
+        """The seeds not stored yet (a seed's id follows its content), each once."""
+        known = self._stored_seed_ids()
+        return list({s.seed_id: s for s in seeds if s.seed_id not in known}.values())
+
+    def _stored_seed_ids(self) -> set[str]:
+        return {row[0] for row in self.con.execute("SELECT seed_id FROM seed_docs").fetchall()}
+
     def store_seeds(self, seeds: list[tuple[Seed, Language, Fingerprint]], run_id: str) -> int:
         """Store seeds not seen before (by content hash) with their citations; return how many were new."""
-        known = {row[0] for row in self.con.execute("SELECT seed_id FROM seed_docs").fetchall()}
+        known = self._stored_seed_ids()
         fresh = [(s, lang, fp) for s, lang, fp in seeds if s.seed_id not in known]
         fresh = list({s.seed_id: (s, lang, fp) for s, lang, fp in fresh}.values())
         if not fresh:

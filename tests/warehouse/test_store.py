@@ -40,6 +40,26 @@ def test_seeds_are_stored_once_with_their_citations(tmp_path):
         assert warehouse.cited_urls() == ["http://a.example/1", "https://b.example/2"]
 
 
+def test_only_seeds_not_stored_are_analysed_again(tmp_path, monkeypatch):
+    """A rerun over the same seed folder fingerprints only the seeds it has not stored (each once)."""
+    import extractors.fingerprint
+    from core.settings import load_settings
+    from engine.jobs import ingest_seeds
+
+    old = parse_seed("A seed citing http://a.example/1.", "old.txt")
+    new = parse_seed("Another seed citing http://b.example/2.", "new.txt")
+    fingerprinted = []
+    monkeypatch.setattr(extractors.fingerprint, "fingerprint", lambda text: fingerprinted.append(text) or fingerprint(text))
+    settings = load_settings({})
+    with Warehouse.open(tmp_path / "w.duckdb") as warehouse:
+        run = warehouse.start_run("test")
+        assert ingest_seeds(warehouse, [old], run, settings) == 1
+        assert warehouse.unseen_seeds([old, new, new]) == [new]
+        assert ingest_seeds(warehouse, [old, new, new], run, settings) == 1
+        assert fingerprinted == [old.text, new.text]
+        assert warehouse.con.execute("SELECT count(*) FROM seeds").fetchone()[0] == 2
+
+
 def test_exact_and_near_duplicates_against_stored_and_within_a_batch(tmp_path):
     original = text_of(1)
     words = original.split()
