@@ -235,6 +235,8 @@ class Fetcher:
         if validators and validators.last_modified:
             headers["If-Modified-Since"] = validators.last_modified
         with self.pacer.request(host, self._delay(rules)):
+            if self._aborted.is_set():  # the run is stopping: nothing new is requested
+                return Exchange(Outcome.CONNECTION_ERROR, error="not requested: the run is stopping", final=True), None
             fetched_at = self.settings.clock()
             answer = exchange(self.session, url, headers, self.timeouts, purpose.body, self.watchdog)
         return answer, self._archived(url, fetched_at, answer)

@@ -86,6 +86,7 @@ class Watchdog:
         self._wake = threading.Condition()
         self._thread: threading.Thread | None = None
         self._closed = False
+        self._stopped = False  # expire_all was called: every clock is born expired
 
     @contextmanager
     def armed(self, seconds: float) -> Iterator[ResponseClock]:
@@ -101,6 +102,9 @@ class Watchdog:
 
     def _add(self, clock: ResponseClock) -> None:
         with self._wake:
+            if self._stopped:  # the run is stopping: the response is cut as soon as it has a socket
+                clock.expire()
+                return
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="fetch-watchdog", daemon=True)
                 self._thread.start()
@@ -129,8 +133,9 @@ class Watchdog:
                 clock.expire()
 
     def expire_all(self) -> None:
-        """Cut every response in flight now (the run is stopping)."""
+        """Cut every response in flight now, and every one started from now on (the run is stopping)."""
         with self._wake:
+            self._stopped = True
             due = [entry[2] for entry in self._heap]
             self._heap.clear()
         for clock in due:
