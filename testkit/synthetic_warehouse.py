@@ -25,7 +25,6 @@ names here, nothing else.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import time
 from collections import Counter, deque
 from concurrent.futures import ProcessPoolExecutor
@@ -61,7 +60,7 @@ class BuildReport:
     rows: Counter = field(default_factory=Counter)            # table -> rows inserted
     arrow_bytes: int = 0                                      # the rows' size as Arrow buffers (uncompressed)
     fidelity: Fidelity | None = None
-    workers: int = 1
+    workers: int = 0                                          # processes that built the rows (0: the builder)
 
     @property
     def total_seconds(self) -> float:
@@ -110,14 +109,15 @@ def _chunk(number: int) -> tuple[ChunkRows, list[SyntheticText], Counter]:
 
 @contextmanager
 def _chunks(history: History, workers: int) -> Iterator[Iterator[tuple[ChunkRows, list, Counter]]]:
-    """Every chunk's rows in chunk order: built here (one worker) or by a pool of ``workers`` processes,
-    a few chunks ahead of the caller (so rows waiting for the insert stay few)."""
-    if workers <= 1:
+    """Every chunk's rows in chunk order: built here (no workers) or by a pool of ``workers`` processes
+    while this one inserts, a few chunks ahead of the caller (so rows waiting for the insert stay few)."""
+    if workers <= 0:
         _start_worker(history)
         yield (_chunk(number) for number in range(history.chunks))
         return
     # forkserver: workers never inherit this process's threads (a loopback server, DuckDB's)
     context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])   # imported once, before the workers are forked
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(history,)) as pool:
         def in_order():
             pending, submitted = deque(), 0
@@ -131,16 +131,16 @@ def _chunks(history: History, workers: int) -> Iterator[Iterator[tuple[ChunkRows
 
 def build_warehouse(path: Path, articles: int, *, seed: int = 7, served: int = 100, memory_limit: str = "4GB",
                     threads: int = 2, batch_size: int = BATCH, paragraphs: ParagraphPool | None = None,
-                    workers: int | None = None, chunk: int = CHUNK, now: datetime | None = None,
+                    workers: int = 0, chunk: int = CHUNK, now: datetime | None = None,
                     log=print) -> BuildReport:
     """Build a warehouse of ``articles`` stored articles at ``path`` (a new file) and publish it.
 
     ``served``: the first benchmark pages (id order) kept out of the text pool: a benchmark serves
     them as new pages. ``memory_limit`` and ``threads`` are the builder's own DuckDB settings;
     ``paragraphs``: the text pool (default: the whole shared corpus's, ``synthetic_texts.pool``);
-    ``workers``: processes building rows (default: one per core); ``chunk``: articles planned
+    ``workers``: processes building rows while this one inserts (default 0: built here, which was
+    as fast on the busy 2-core machine: the inserts and the search index are the larger part); ``chunk``: articles planned
     together (copies copy within a chunk); ``now``: when the history ends (default: now)."""
-    workers = workers if workers is not None else (os.cpu_count() or 1)
     started = time.monotonic()
     paragraphs = paragraphs or pool(served)
     t0 = time.monotonic()
