@@ -129,6 +129,36 @@ def _chunks(history: History, workers: int) -> Iterator[Iterator[tuple[ChunkRows
         yield in_order()
 
 
+def _fill(warehouse: Warehouse, history: History, chunks, report: BuildReport, batch_size: int,
+          log) -> list[SyntheticText]:
+    """Insert every chunk's rows, about ``batch_size`` articles per transaction, then the seeds' and
+    the runs'; the fidelity samples."""
+    samples: list[SyntheticText] = []
+    fetched, not_modified = np.zeros(NIGHTS + 1, np.int64), np.zeros(NIGHTS + 1, np.int64)
+    composed = insert = 0.0   # composing here, or waiting for the workers
+    pending: dict[str, list[pa.Table]] = {}
+    done = collected = 0
+    t0 = time.monotonic()
+    for rows, chunk_samples, seconds in chunks:
+        t1 = time.monotonic()
+        samples += chunk_samples
+        report.work += seconds
+        fetched, not_modified = fetched + rows.fetched, not_modified + rows.not_modified
+        for table, part in rows.tables.items():
+            pending.setdefault(table, []).append(part)
+        collected += rows.tables["documents"].num_rows
+        if collected - done >= batch_size or collected == history.articles:
+            _store(warehouse, pending, report)
+            pending, done = {}, collected
+            log(f"  {done:,} / {history.articles:,} articles (compose {composed:.0f} s, "
+                f"insert {insert + time.monotonic() - t1:.0f} s)")
+        composed, insert = composed + t1 - t0, insert + time.monotonic() - t1
+        t0 = time.monotonic()
+    _store(warehouse, {t: [r] for t, r in seed_and_run_rows(history, fetched, not_modified).items()}, report)
+    report.seconds["compose"], report.seconds["insert"] = composed, insert + time.monotonic() - t0
+    return samples
+
+
 def build_warehouse(path: Path, articles: int, *, seed: int = 7, served: int = 100, memory_limit: str = "4GB",
                     threads: int = 2, batch_size: int = BATCH, paragraphs: ParagraphPool | None = None,
                     workers: int = 0, chunk: int = CHUNK, now: datetime | None = None,
@@ -138,44 +168,23 @@ def build_warehouse(path: Path, articles: int, *, seed: int = 7, served: int = 1
     ``served``: the first benchmark pages (id order) kept out of the text pool: a benchmark serves
     them as new pages. ``memory_limit`` and ``threads`` are the builder's own DuckDB settings;
     ``paragraphs``: the text pool (default: the whole shared corpus's, ``synthetic_texts.pool``);
-    ``workers``: processes building rows while this one inserts (default 0: built here, which was
-    as fast on the busy 2-core machine: the inserts and the search index are the larger part); ``chunk``: articles planned
-    together (copies copy within a chunk); ``now``: when the history ends (default: now)."""
+    ``workers``: processes building rows while this one inserts (default 0: built here, as fast on
+    the busy 2-core machine, where the inserts and the search index are the larger part);
+    ``chunk``: articles planned together (copies copy within a chunk); ``now``: when the history
+    ends (default: now). The same arguments build the same rows, whatever ``workers``."""
     started = time.monotonic()
     paragraphs = paragraphs or pool(served)
     t0 = time.monotonic()
     history = History(paragraphs, articles, seed, now=now, chunk=chunk)
     report = BuildReport(articles, len(history.seeds), workers=workers)
     report.seconds["text pool"], report.seconds["seeds"] = t0 - started, time.monotonic() - t0
-    samples: list[SyntheticText] = []
-    fetched, not_modified = np.zeros(NIGHTS + 1, np.int64), np.zeros(NIGHTS + 1, np.int64)
     with _chunks(history, workers) as chunks, Warehouse.open(path, memory_limit=memory_limit) as warehouse:
         from extractors.crosslingual import anchors
         from extractors.seed_date import seed_published_at
 
         warehouse.fill_pending(anchors, seed_published_at)   # a new database: nothing to fill, jobs cleared
         warehouse.con.execute(f"SET threads = {int(threads)}")
-        waited = insert = 0.0
-        pending: dict[str, list[pa.Table]] = {}
-        done = collected = 0
-        t0 = time.monotonic()
-        for rows, chunk_samples, seconds in chunks:
-            t1 = time.monotonic()
-            samples += chunk_samples
-            report.work += seconds
-            fetched, not_modified = fetched + rows.fetched, not_modified + rows.not_modified
-            for table, part in rows.tables.items():
-                pending.setdefault(table, []).append(part)
-            collected += rows.tables["documents"].num_rows
-            if collected - done >= batch_size or collected == articles:
-                _store(warehouse, pending, report)
-                pending, done = {}, collected
-                log(f"  {done:,} / {articles:,} articles (waiting for rows {waited:.0f} s, "
-                    f"insert {insert + time.monotonic() - t1:.0f} s)")
-            waited, insert = waited + t1 - t0, insert + time.monotonic() - t1
-            t0 = time.monotonic()
-        _store(warehouse, {t: [r] for t, r in seed_and_run_rows(history, fetched, not_modified).items()}, report)
-        report.seconds["waiting for rows"], report.seconds["insert"] = waited, insert + time.monotonic() - t0
+        samples = _fill(warehouse, history, chunks, report, batch_size, log)
         t0 = time.monotonic()
         warehouse.publish()
         report.seconds["publish (the project's own)"] = time.monotonic() - t0
