@@ -90,7 +90,8 @@ def build_size(size: int, folder: Path, workers: int, log) -> SizeResult:
     phases = ", ".join(f"{k} {v:.0f} s" for k, v in result.build.seconds.items())
     work = ", ".join(f"{k} {v:.0f} s" for k, v in result.build.work.items())
     log(f"  built in {result.build.total_seconds:.0f} s ({phases}); in {result.build.workers or 'no'} worker process(es): {work}; "
-        f"file {result.file_bytes / 2**20:,.0f} MiB, disk {sum(result.disk_before.values()) / 2**30:.2f} GiB")
+        f"file {result.file_bytes / 2**20:,.0f} MiB, disk {sum(result.disk_before.values()) / 2**30:.2f} GiB; "
+        f"{result.build.fidelity}")
     return result
 
 
