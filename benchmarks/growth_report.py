@@ -100,6 +100,8 @@ def print_report(results: list, options, command: str) -> None:
     for r in results:
         writer = r.commands.get("backfill during the reads")
         print(f"\n{r.size:,}: build phases " + ", ".join(f"{k} {v:.0f} s" for k, v in r.build.seconds.items())
+              + f" (in {r.build.workers or 'no'} worker process(es): "
+              + ", ".join(f"{k} {v:.0f} s" for k, v in r.build.work.items()) + ")"
               + f"; rows {dict(r.build.rows.most_common(6))}; Arrow bytes {_gib(r.build.arrow_bytes)}"
               + f"; disk at end {({k: _gib(v) for k, v in r.disk_after.items()})}"
               + f"; the concurrent writer: {_run_cell(writer)}, peak RSS {_rss(writer)} MiB, "

@@ -2,6 +2,7 @@
 analysts' example queries, at each size, in one run.
 
     python -m benchmarks.warehouse_growth [--sizes 10000,100000,1000000] [--memory-limit 1GB]
+    python -m benchmarks.warehouse_growth --build-only --sizes 1000000   # only the synthetic build, timed
 
 For each size a synthetic warehouse is built once (testkit.synthetic_warehouse: the project's own
 ``Warehouse.open``, tables filled in Arrow batches, ``Warehouse.publish``), then, as subprocesses
@@ -78,17 +79,27 @@ def _reads(env: dict, db: Path, query: str, cwd: Path, log) -> dict[str, tuple[f
     return found
 
 
-def measure_size(size: int, folder: Path, env_base: dict, urls: dict[str, Path], query: str, log) -> SizeResult:
+def build_size(size: int, folder: Path, workers: int, log) -> SizeResult:
+    """The synthetic warehouse of ``size`` articles in ``folder``, its build timed by phase."""
     result = SizeResult(size)
     db = folder / "mediamon.duckdb"
-    env = {**env_base, "MEDIAMON_DB": str(db), "MEDIAMON_ARCHIVE_DIR": str(folder / "archive")}
     log(f"building {size:,} articles in {folder}")
-    result.build = build_warehouse(db, size, log=lambda line: None)
+    result.build = build_warehouse(db, size, workers=workers, log=lambda line: None)
     result.file_bytes = db.stat().st_size
     result.disk_before = disk_use(folder, db)
     phases = ", ".join(f"{k} {v:.0f} s" for k, v in result.build.seconds.items())
-    log(f"  built in {result.build.total_seconds:.0f} s ({phases}); "
-        f"file {result.file_bytes / 2**20:,.0f} MiB")
+    work = ", ".join(f"{k} {v:.0f} s" for k, v in result.build.work.items())
+    log(f"  built in {result.build.total_seconds:.0f} s ({phases}); in {result.build.workers or 'no'} worker process(es): {work}; "
+        f"file {result.file_bytes / 2**20:,.0f} MiB, disk {sum(result.disk_before.values()) / 2**30:.2f} GiB; "
+        f"{result.build.fidelity}")
+    return result
+
+
+def measure_size(size: int, folder: Path, env_base: dict, urls: dict[str, Path], query: str, workers: int,
+                 log) -> SizeResult:
+    result = build_size(size, folder, workers, log)
+    db = folder / "mediamon.duckdb"
+    env = {**env_base, "MEDIAMON_DB": str(db), "MEDIAMON_ARCHIVE_DIR": str(folder / "archive")}
 
     def command(name: str, args: list[str]) -> Finished:
         done = run([*CLI, *args, "--db", str(db)], env, cwd=folder, limit=3 * 3600)
@@ -136,8 +147,13 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the warehouses")
     parser.add_argument("--results", type=Path, default=None,
                         help="also save the measurements here (pickle), to print the report again")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="processes building the synthetic rows while the builder inserts (default 0: the builder itself)")
+    parser.add_argument("--build-only", action="store_true", help="only build (and time) the synthetic warehouses")
     options = parser.parse_args()
     sizes = [int(s) for s in options.sizes.split(",")]
+    if options.build_only:
+        return _build_only(sizes, options)
     pages = aeb_html_or_say_why()
     if pages is None:
         return 2
@@ -161,7 +177,7 @@ def main() -> int:
                 for size in sizes:
                     folder = root / f"size-{size}"
                     folder.mkdir()
-                    results.append(measure_size(size, folder, env, urls, options.query, print))
+                    results.append(measure_size(size, folder, env, urls, options.query, options.workers, print))
                     if options.results:
                         options.results.write_bytes(pickle.dumps(results))
                     if not options.keep:
@@ -172,6 +188,22 @@ def main() -> int:
         if not options.keep:
             shutil.rmtree(root, ignore_errors=True)
     print_report(results, options, " ".join(["python -m benchmarks.warehouse_growth", *sys.argv[1:]]))
+    return 0
+
+
+def _build_only(sizes: list[int], options) -> int:
+    root = Path(tempfile.mkdtemp(prefix="warehouse-growth-", dir=options.workdir))
+    try:
+        for size in sizes:
+            folder = root / f"size-{size}"
+            folder.mkdir()
+            build_size(size, folder, options.workers, print)
+            if not options.keep:
+                shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        if not options.keep:
+            shutil.rmtree(root, ignore_errors=True)
+    print("\ncommand: " + " ".join(["python -m benchmarks.warehouse_growth", *sys.argv[1:]]))
     return 0
 
 

@@ -1,45 +1,35 @@
-"""Synthetic articles mixed from the shared corpus, with their fingerprints computed fast.
+"""The paragraphs synthetic articles are mixed from, cut from the shared corpus, and seeded samples of them.
 
 A pool of paragraphs (runs of consecutive sentences, 40+ words) is cut from real texts: the
 article-extraction-benchmark's ground truth (the pages a benchmark serves are left out, so new
 pages are not copies of stored ones), the tr/ru/uk news pages' extracted texts and the langid
 sentences (tr ru uk az kk en de fr). Each paragraph is fingerprinted once with the project's own
-``extractors.fingerprint.fingerprint``. A synthetic article is a seeded sample of paragraphs of one
-language (about 300-900 words), and its fingerprint is derived from its paragraphs' fingerprints:
-
-- MinHash: the MinHash of a union of sets is the element-wise minimum of the sets' MinHashes, so
-  the article's signature is the minimum of its paragraphs' signatures. The 5-word shingles that
-  span two paragraphs are missing from it (4 per boundary, about 5 % of an article's shingles).
-- LSH band keys: computed from that signature exactly as the project does.
-- Anchors: the union of the paragraphs' anchors in order of first appearance. Context the anchor
-  extractor reads across paragraphs (a sentence-initial name also written mid-sentence elsewhere,
-  the Turkic spelling rule over the whole text) is read per paragraph.
-- Exact key and shingle count: the normalised words of the whole text (exact); shingles counted
-  as the paragraphs' plus those spanning boundaries (repeats across paragraphs not removed).
-
-``fidelity`` measures how close this is to ``fingerprint`` of the same texts.
+``extractors.fingerprint.fingerprint``; ``testkit.synthetic_articles`` derives an article's
+fingerprint from its paragraphs'. A synthetic article is a seeded sample of distinct paragraphs of
+one language (about 300-900 words). The pool keeps its paragraphs column-wise (Arrow texts, numpy
+counts and a signature matrix), so thousands of articles are sampled and derived at once.
 """
 from __future__ import annotations
 
 import gzip
-import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 
-from core.similarity import estimated_jaccard
-from extractors.fingerprint import BANDS, ROWS, SHINGLE_WORDS, fingerprint, normalized_words
+from core.records import Anchor
+from extractors.fingerprint import fingerprint, normalized_words
 from testkit.corpus import aeb_dir, load_aeb
 
 LANGID_LANGUAGES = ("tr", "ru", "uk", "az", "kk", "en", "de", "fr")
 # the mix of a warehouse that follows Karabakh coverage: Russian, Turkish, Azerbaijani, English, Ukrainian
 LANGUAGE_SHARES = {"ru": 0.28, "tr": 0.2, "az": 0.16, "en": 0.2, "uk": 0.1, "de": 0.03, "fr": 0.02, "kk": 0.01}
 MIN_PARAGRAPH_WORDS = 40
+ARTICLE_WORDS = (300, 900)   # an article's words are drawn from this range
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?…])\s+")
-_PERSON = [band.to_bytes(2, "little") * 8 for band in range(BANDS)]
 _EMPTY = np.full(128, 0xFFFFFFFF, dtype="<u4")   # the MinHash of nothing: the neutral element of min
 
 
@@ -51,26 +41,27 @@ class Paragraph:
     words: int             # normalised words
     tokens: int            # whitespace-separated words (the documents.word_count way)
     shingles: int
-    anchor_keys: tuple[str, ...]
-    anchor_surfaces: tuple[str, ...]
+    anchors: tuple[Anchor, ...]
 
 
 @dataclass(frozen=True, slots=True)
-class SyntheticText:
-    """An article's text and the fingerprint columns the warehouse stores for it."""
+class Sample:
+    """Paragraph lists of many articles, ragged: article ``i`` is ``flat[offsets[i]:offsets[i + 1]]``."""
 
-    text: str
-    title: str
-    language: str
-    paragraphs: tuple[int, ...]  # pool indices
-    normalized_sha256: str
-    content_sha256: str
-    minhash: bytes
-    band_keys: tuple[int, ...]
-    shingle_count: int
-    word_count: int
-    anchor_keys: tuple[str, ...]
-    anchor_surfaces: tuple[str, ...]
+    offsets: np.ndarray   # int64, one more than articles
+    flat: np.ndarray      # int64 pool indices
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def of(self, i: int) -> np.ndarray:
+        return self.flat[self.offsets[i]:self.offsets[i + 1]]
+
+    @classmethod
+    def of_lists(cls, lists: list) -> "Sample":
+        lengths = np.fromiter((len(p) for p in lists), np.int64, len(lists))
+        flat = np.concatenate([np.asarray(p, np.int64) for p in lists]) if lists else np.zeros(0, np.int64)
+        return cls(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64), flat)
 
 
 def _paragraphs_of(text: str, min_words: int = MIN_PARAGRAPH_WORDS) -> list[str]:
@@ -120,7 +111,7 @@ def source_texts(served: int) -> list[tuple[str, str]]:
 
 
 class ParagraphPool:
-    """Paragraphs by language with their fingerprints, and articles composed from them."""
+    """Paragraphs by language with their fingerprints, column-wise, and seeded samples of them."""
 
     def __init__(self, texts: list[tuple[str, str]]) -> None:
         self.paragraphs: list[Paragraph] = []
@@ -130,87 +121,66 @@ class ParagraphPool:
                 fp = fingerprint(chunk)
                 words = normalized_words(chunk)
                 self.paragraphs.append(Paragraph(chunk, language, " ".join(words), len(words), len(chunk.split()),
-                                                 fp.shingle_count,
-                                                 tuple(a.key for a in fp.anchors), tuple(a.surface for a in fp.anchors)))
+                                                 fp.shingle_count, fp.anchors))
                 signatures.append(np.frombuffer(fp.minhash, dtype="<u4"))
         self.signatures = np.vstack(signatures + [_EMPTY])   # last row: padding for min over ragged lists
-        self.by_language = {lang: np.array([i for i, p in enumerate(self.paragraphs) if p.language == lang])
-                            for lang in LANGUAGE_SHARES}
+        self.text = pa.array([p.text for p in self.paragraphs], pa.string())
+        self.normalized = pa.array([p.normalized for p in self.paragraphs], pa.string())
+        self.title = pa.array([" ".join(p.text.split(maxsplit=10)[:10]).rstrip(".,;:") for p in self.paragraphs],
+                              pa.string())   # an article's title: its first paragraph's first ten words
+        self.tokens = np.array([p.tokens for p in self.paragraphs], np.int64)
+        self.shingles = np.array([p.shingles for p in self.paragraphs], np.int64)
+        self.chars = np.array([len(p.text) for p in self.paragraphs], np.int64)
+        self.anchors = [p.anchors for p in self.paragraphs]
+        self.by_language = {lang: np.array([i for i, p in enumerate(self.paragraphs) if p.language == lang],
+                                           np.int64) for lang in LANGUAGE_SHARES}
         self.languages = [lang for lang in LANGUAGE_SHARES if len(self.by_language[lang])]
         shares = np.array([LANGUAGE_SHARES[lang] for lang in self.languages])
         self.shares = shares / shares.sum()
-        self.mean_words = {lang: float(np.mean([self.paragraphs[i].words for i in self.by_language[lang]]))
-                           for lang in self.languages}
+        self.mean_words = np.array([np.mean([self.paragraphs[i].words for i in self.by_language[lang]])
+                                    for lang in self.languages])
+        self._members = np.concatenate([self.by_language[lang] for lang in self.languages])
+        self._sizes = np.array([len(self.by_language[lang]) for lang in self.languages], np.int64)
+        self._starts = np.concatenate([[0], np.cumsum(self._sizes)[:-1]]).astype(np.int64)
 
-    def pick(self, rng: np.random.Generator, language: str | None = None) -> tuple[str, tuple[int, ...]]:
-        """A language (by the shares) and a sample of its paragraphs adding up to about 300-900 words."""
-        language = language or self.languages[rng.choice(len(self.languages), p=self.shares)]
-        pool = self.by_language[language]
-        wanted = min(int(rng.integers(300, 900) / self.mean_words[language]) + 1, len(pool))
-        drawn = dict.fromkeys(rng.integers(0, len(pool), wanted + 8).tolist())  # distinct, in drawn order
-        while len(drawn) < wanted:
-            drawn.update(dict.fromkeys(rng.integers(0, len(pool), wanted).tolist()))
-        return language, tuple(int(pool[i]) for i in list(drawn)[:wanted])
+    def languages_drawn(self, rng: np.random.Generator, count: int) -> np.ndarray:
+        """``count`` languages (indices into ``languages``) drawn by the shares."""
+        return rng.choice(len(self.languages), size=count, p=self.shares).astype(np.int8)
 
-    def languages_drawn(self, rng: np.random.Generator, count: int) -> list[str]:
-        """``count`` languages drawn by the shares (faster than one ``pick`` at a time)."""
-        return [self.languages[i] for i in rng.choice(len(self.languages), size=count, p=self.shares)]
+    def sample(self, rng: np.random.Generator, languages: np.ndarray) -> Sample:
+        """For each language (an index into ``languages``), distinct paragraphs of it adding up to about
+        300-900 words, in drawn order: all articles drawn at once."""
+        languages = np.asarray(languages, np.int64)
+        sizes = self._sizes[languages]
+        wanted = np.minimum((rng.integers(*ARTICLE_WORDS, len(languages)) / self.mean_words[languages]).astype(np.int64)
+                            + 1, sizes)
+        draws = wanted + 8
+        article = np.repeat(np.arange(len(languages)), draws)
+        local = (rng.random(int(draws.sum())) * sizes[article]).astype(np.int64)
+        first = np.zeros(len(local), bool)   # the first draw of each paragraph within its article
+        first[np.unique(article * (int(sizes.max(initial=1)) + 1) + local, return_index=True)[1]] = True
+        kept_before = np.cumsum(first) - first
+        rank = kept_before - kept_before[np.concatenate([[0], np.cumsum(draws)[:-1]])][article]
+        keep = first & (rank < wanted[article])
+        got = np.bincount(article[keep], minlength=len(languages))
+        lists = np.split(local[keep], np.cumsum(got)[:-1])
+        for i in np.flatnonzero(got < wanted):   # rare: too few distinct draws; top up from a permutation
+            have = set(lists[i].tolist())
+            more = [p for p in rng.permutation(sizes[i]).tolist() if p not in have]
+            lists[i] = np.concatenate([lists[i], more]).astype(np.int64)[:wanted[i]]
+        sample = Sample.of_lists(lists)
+        article_of = np.repeat(np.arange(len(languages)), np.diff(sample.offsets))
+        return Sample(sample.offsets, self._members[self._starts[languages][article_of] + sample.flat])
 
-    def replace_one(self, rng: np.random.Generator, language: str, paragraphs: tuple[int, ...]) -> tuple[int, ...]:
+    def replace_one(self, rng: np.random.Generator, language: int, paragraphs: np.ndarray) -> np.ndarray:
         """The same paragraphs with one swapped for another of the language (a near copy, an edit)."""
-        pool = self.by_language[language]
+        pool = self.by_language[self.languages[language]]
         at, other = int(rng.integers(len(paragraphs))), int(rng.choice(pool))
-        return paragraphs[:at] + (other,) + paragraphs[at + 1:]
-
-    def compose(self, language: str, paragraphs: tuple[int, ...]) -> SyntheticText:
-        parts = [self.paragraphs[i] for i in paragraphs]
-        text = "\n\n".join(p.text for p in parts)
-        normalized = " ".join(p.normalized for p in parts)
-        signature = self.signatures[list(paragraphs)].min(axis=0)
-        raw = signature.tobytes()
-        band_keys = tuple(int.from_bytes(hashlib.blake2b(raw[b * ROWS * 4:(b + 1) * ROWS * 4], digest_size=8,
-                                                    person=_PERSON[b]).digest(), "little", signed=True)
-                     for b in range(BANDS))
-        anchor_keys = [k for p in parts for k in p.anchor_keys]
-        surfaces = [s for p in parts for s in p.anchor_surfaces]
-        first_surface = dict(zip(reversed(anchor_keys), reversed(surfaces)))  # the last write wins: the first seen
-        ordered = tuple(dict.fromkeys(anchor_keys))
-        return SyntheticText(
-            text=text, title=" ".join(parts[0].text.split(maxsplit=10)[:10]).rstrip(".,;:"),
-            language=language, paragraphs=paragraphs,
-            normalized_sha256=hashlib.sha256(normalized.encode("utf-8")).hexdigest(),
-            content_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-            minhash=raw, band_keys=band_keys,
-            shingle_count=sum(p.shingles for p in parts) + (SHINGLE_WORDS - 1) * (len(parts) - 1),
-            word_count=sum(p.tokens for p in parts), anchor_keys=ordered,
-            anchor_surfaces=tuple(first_surface[k] for k in ordered))
+        changed = np.array(paragraphs, np.int64)
+        changed[at] = other
+        return changed
 
 
 @cache
 def pool(served: int = 100) -> ParagraphPool:
     return ParagraphPool(source_texts(served))
-
-
-@dataclass(frozen=True, slots=True)
-class Fidelity:
-    texts: int
-    mean_jaccard: float       # estimated Jaccard of the derived signature against fingerprint()'s
-    band_keys_equal: float    # share of LSH band keys equal to fingerprint()'s
-    exact_key_equal: float    # share of normalised-text hashes equal
-    anchor_jaccard: float     # mean Jaccard of the anchor key sets
-    shingle_count_ratio: float
-
-
-def fidelity(texts: list[SyntheticText]) -> Fidelity:
-    """How close the derived fingerprints are to the project's ``fingerprint`` of the same texts."""
-    jaccard, bands, exact, anchors, counts = [], [], [], [], []
-    for synthetic in texts:
-        real = fingerprint(synthetic.text)
-        jaccard.append(estimated_jaccard(real.minhash, synthetic.minhash))
-        bands.append(np.mean([a == b for a, b in zip(real.band_keys, synthetic.band_keys)]))
-        exact.append(real.normalized_sha256 == synthetic.normalized_sha256)
-        real_keys, our_keys = {a.key for a in real.anchors}, set(synthetic.anchor_keys)
-        anchors.append(len(real_keys & our_keys) / max(1, len(real_keys | our_keys)))
-        counts.append(synthetic.shingle_count / max(1, real.shingle_count))
-    return Fidelity(len(texts), round(float(np.mean(jaccard)), 3), round(float(np.mean(bands)), 3),
-                    round(float(np.mean(exact)), 3), round(float(np.mean(anchors)), 3), round(float(np.mean(counts)), 3))

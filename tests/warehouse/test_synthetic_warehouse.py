@@ -8,16 +8,21 @@ from tests.conftest import SHARED, needs_shared
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def small_pool():
     needs_shared(SHARED / "corpus" / "langid" / "ru.txt")
     from testkit.synthetic_texts import ParagraphPool, source_texts
-    from testkit.synthetic_warehouse import build_warehouse
 
     texts = source_texts(served=181)   # no benchmark page: the langid sentences and the news pages
     by_language: dict[str, list] = {}
     for language, text in texts:
         by_language.setdefault(language, []).append((language, text))
-    small_pool = ParagraphPool([t for group in by_language.values() for t in group[:12]])
+    return ParagraphPool([t for group in by_language.values() for t in group[:12]])
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, small_pool):
+    from testkit.synthetic_warehouse import build_warehouse
+
     db = tmp_path_factory.mktemp("synthetic") / "mediamon.duckdb"
     report = build_warehouse(db, 300, batch_size=120, paragraphs=small_pool, log=lambda line: None)
     return db, report
@@ -67,3 +72,38 @@ def test_every_docs_example_statement_runs_on_it(built, tmp_path, monkeypatch):
     with duckdb.connect(str(db), read_only=True) as con:
         for example in examples:
             con.execute(example.sql).fetchall()
+
+
+def _contents(db) -> dict[str, list]:
+    from testkit.synthetic_warehouse import INSERT_ORDER
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {table: con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall() for table in INSERT_ORDER}
+
+
+def test_a_seed_builds_the_same_warehouse_whatever_the_number_of_workers(small_pool, tmp_path):
+    from testkit.synthetic_warehouse import build_warehouse
+
+    now = datetime(2026, 6, 1, 12, tzinfo=timezone.utc)
+    contents = []
+    for workers, seed in ((0, 3), (2, 3), (0, 4)):
+        db = tmp_path / f"{workers}-{seed}" / "mediamon.duckdb"
+        db.parent.mkdir()
+        build_warehouse(db, 250, seed=seed, workers=workers, chunk=60, batch_size=100, paragraphs=small_pool,
+                        now=now, log=lambda line: None)
+        contents.append(_contents(db))
+    one, two, other_seed = contents
+    assert len(one["documents"]) == 250 and len(one["fetch_log"]) > 250
+    assert one == two   # five chunks built here, then by two processes: every row the same
+    assert other_seed["documents"] != one["documents"]
+
+
+def test_sampled_articles_are_distinct_paragraphs_of_one_language(small_pool):
+    import numpy as np
+
+    languages = small_pool.languages_drawn(np.random.default_rng(1), 500)
+    sample = small_pool.sample(np.random.default_rng(2), languages)
+    for i, language in enumerate(languages):
+        paragraphs = sample.of(i).tolist()
+        assert paragraphs and len(set(paragraphs)) == len(paragraphs)
+        assert {small_pool.paragraphs[p].language for p in paragraphs} == {small_pool.languages[language]}
