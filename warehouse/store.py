@@ -26,6 +26,7 @@ from warehouse.search_writer import SearchWriter
 from warehouse.revisions import Kept, checks_of, doc_id_for, review  # noqa: F401 (doc_id_for: callers import it from here)
 from warehouse.schedule import PlannedCheck, plan_checks, watch_citations, web_archive_done
 from warehouse.snapshot import bootstrap, publish, remove_partial_copies, writer_path
+from warehouse import lake, lake_maintenance
 
 
 FETCHED = frozenset({Outcome.OK, Outcome.NOT_MODIFIED})
@@ -77,8 +78,9 @@ class Warehouse:
     def __init__(self, con: duckdb.DuckDBPyConnection, near_threshold: float = 0.7,
                  working: Path | None = None, analyst: Path | None = None,
                  clock: Callable[[], datetime] = _now, revisit: RevisitPolicy = RevisitPolicy(),
-                 search: SearchWriter | None = None) -> None:
+                 search: SearchWriter | None = None, lake_lock: "lake.WriterLock | None" = None) -> None:
         self.con = con
+        self.lake_lock = lake_lock  # set when the warehouse is a lake (warehouse.lake): held until close
         self.search = search  # the full-text index beside the database, fed after each batch commit
         self.near_threshold = near_threshold
         self.working, self.analyst = working, analyst
@@ -86,25 +88,49 @@ class Warehouse:
 
     @classmethod
     def open(cls, path: Path, near_threshold: float = 0.7, memory_limit: str | None = None,
-             clock: Callable[[], datetime] = _now, revisit: RevisitPolicy = RevisitPolicy()) -> "Warehouse":
+             clock: Callable[[], datetime] = _now, revisit: RevisitPolicy = RevisitPolicy(),
+             storage: str | None = None) -> "Warehouse":
         """Open the writer for the analyst database ``path`` (creating it on first use).
 
         An existing file at ``path`` is checked first (``check_writable``): mediamon writes only a
         database it created (or an empty one), of a schema it knows. Its search index is brought in
-        step with it (warehouse.search_writer: a crashed run's backlog indexed, a missing index rebuilt)."""
+        step with it (warehouse.search_writer: a crashed run's backlog indexed, a missing index rebuilt).
+
+        ``storage``: ``file`` (a DuckDB file, published by copy) or ``lake`` (``warehouse.lake``);
+        default ``MEDIAMON_STORAGE``."""
         analyst = Path(path)
+        if (storage or lake.storage_from_env()) == "lake":
+            return cls._open_lake(analyst, near_threshold, memory_limit, clock, revisit)
         working = writer_path(analyst)
         check_writable(analyst)
         bootstrap(working, analyst)
         warehouse = cls(connect(working, memory_limit), near_threshold, working, analyst, clock, revisit)
+        return warehouse._ready(analyst, remove_partial_copies)
+
+    @classmethod
+    def _open_lake(cls, analyst: Path, near_threshold: float, memory_limit: str | None,
+                   clock: Callable[[], datetime], revisit: RevisitPolicy) -> "Warehouse":
+        """The writer on the lake of ``analyst`` (warehouse.lake); a DuckDB-file warehouse found at
+        ``analyst`` is converted into it first (warehouse.lake_convert)."""
+        from warehouse.lake_convert import convert_if_found
+
+        folder = lake.lake_folder(analyst)
+        convert_if_found(analyst, folder, memory_limit)
+        con, lock = lake.open_writer(folder, memory_limit)
+        warehouse = cls(con, near_threshold, folder, None, clock, revisit, lake_lock=lock)
+        return warehouse._ready(analyst, None)
+
+    def _ready(self, analyst: Path, tidy) -> "Warehouse":
+        """Mark runs left ``running`` as crashed and open the search index, once the writer is held."""
         try:
-            remove_partial_copies(analyst)
-            warehouse.con.execute(sql("mark_crashed_runs"))
-            warehouse.search = SearchWriter.open(index_path(analyst), warehouse.con)
+            if tidy is not None:
+                tidy(analyst)
+            self.con.execute(sql("mark_crashed_runs"))
+            self.search = SearchWriter.open(index_path(analyst), self.con)
         except BaseException:
-            warehouse.close()
+            self.close()
             raise
-        return warehouse
+        return self
 
     @_writes
     def fill_pending(self, anchors_of, date_of) -> None:
@@ -123,13 +149,17 @@ class Warehouse:
     def publish(self) -> None:
         """Make everything committed so far visible at the analyst path (atomic replace). The search
         index needs no publishing: each batch's commit reaches it (``commit_batch``)."""
-        if self.working is not None and self.analyst is not None:
+        if self.lake_lock is not None:
+            lake_maintenance.compact(self.con)
+        elif self.working is not None and self.analyst is not None:
             publish(self.con, self.working, self.analyst)
 
     def close(self) -> None:
         if self.search is not None:
             self.search.close()
         self.con.close()
+        if self.lake_lock is not None:
+            self.lake_lock.release()
 
     def __enter__(self) -> "Warehouse":
         return self

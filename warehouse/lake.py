@@ -1,0 +1,262 @@
+"""The warehouse as a DuckLake: Parquet data files and a SQLite catalog in one folder.
+
+One folder holds the state (``<name>.lake/`` beside the ``--db`` path ``<name>.duckdb``, or the
+``--db`` path itself when it names a ``.lake`` folder): ``catalog.sqlite`` (DuckLake's catalog: the
+tables, their files, every snapshot) and ``data/`` (the Parquet files). The writer attaches it and
+commits each batch as a snapshot; an analyst attaches it read-only in another process, and a
+session that stays inside one transaction keeps reading the snapshot it started on while runs
+commit. No copy is published and there is no hidden writer copy.
+
+One writer at a time: the writer holds an exclusive lock on ``writer.lock`` in the folder for as
+long as it is open (DuckLake itself would let two writers commit; mediamon's statements assume one).
+
+The extensions load by path from their packages (offline, no ``INSTALL``): sqlite_scanner first,
+then ducklake. The lake's schema moves by its own numbered files (``warehouse/lake_migrations``),
+never by the DuckDB-file migrations. The storage is chosen by ``MEDIAMON_STORAGE`` (``file``, the
+default for now, or ``lake``) while the lake is tried out.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from core.errors import DatabaseUnavailable, DatabaseUnusable, ForeignDatabase, SchemaTooNew, WarehouseError
+
+STORAGE_VARIABLE = "MEDIAMON_STORAGE"
+STORAGES = ("file", "lake")
+SUFFIX = ".lake"
+CATALOG = "catalog.sqlite"
+DATA = "data"
+WRITER_LOCK = "writer.lock"
+ALIAS = "mediamon"  # the name the lake is attached under (and made the default catalog)
+_MIGRATION_RE = re.compile(r"^(\d{3})_([\w-]+)\.sql$")
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def storage_from_env(environ=os.environ) -> str:
+    """``file`` or ``lake`` from ``MEDIAMON_STORAGE`` (unset: ``file``)."""
+    value = environ.get(STORAGE_VARIABLE, "").strip().lower() or "file"
+    if value not in STORAGES:
+        raise DatabaseUnusable(f"{STORAGE_VARIABLE}={value!r}: expected one of {', '.join(STORAGES)}")
+    return value
+
+
+def lake_folder(db_path: Path | str) -> Path:
+    """The lake of the ``--db`` path: the path itself when it names a ``.lake`` folder, else
+    ``<name>.lake`` beside it (``mediamon.duckdb`` -> ``mediamon.lake``)."""
+    path = Path(db_path)
+    if path.name.endswith(SUFFIX):
+        return path
+    stem = path.name[: -len(".duckdb")] if path.name.endswith(".duckdb") else path.name
+    return path.with_name(stem + SUFFIX)
+
+
+# -- extensions -----------------------------------------------------------------------------------
+
+def extension_file(package: str, name: str) -> Path:
+    """The extension ``name`` shipped in the Python package ``package`` for the installed duckdb."""
+    try:
+        module = __import__(package)
+    except ImportError:
+        raise WarehouseError(f"the DuckDB extension {name} is not installed: "
+                             f"pip install {package.replace('_', '-')}=={duckdb.__version__}") from None
+    root = Path(module.__file__).resolve().parent / "extensions"
+    exact = root / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
+    if not exact.is_file():
+        raise WarehouseError(f"the DuckDB extension {name} for duckdb {duckdb.__version__} is missing from {root}: "
+                             f"pip install {package.replace('_', '-')}=={duckdb.__version__}")
+    return exact
+
+
+def load_extensions(con: duckdb.DuckDBPyConnection) -> None:
+    """sqlite_scanner (the catalog) then ducklake, by path: no download."""
+    for package, name in (("duckdb_extension_sqlite_scanner", "sqlite_scanner"),
+                          ("duckdb_extension_ducklake", "ducklake")):
+        con.execute(f"LOAD '{extension_file(package, name)}'")
+
+
+def attach_statement(folder: Path, read_only: bool) -> str:
+    """The ATTACH line (also what an analyst types, with READ_ONLY). The data path is stated at every
+    attach (OVERRIDE_DATA_PATH): the files are recorded relative to it, so a lake folder that was
+    moved or restored elsewhere opens where it is."""
+    folder = folder.resolve()
+    options = [f"DATA_PATH '{_quoted(folder / DATA)}/'", "OVERRIDE_DATA_PATH true"]
+    if read_only:
+        options.insert(0, "READ_ONLY")
+    return f"ATTACH 'ducklake:sqlite:{_quoted(folder / CATALOG)}' AS {ALIAS} ({', '.join(options)})"
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+# -- opening --------------------------------------------------------------------------------------
+
+def check_folder(folder: Path, *, writing: bool) -> None:
+    """``folder`` can be (or become) a lake: one line for anything else."""
+    if folder.exists() and not folder.is_dir():
+        raise DatabaseUnusable(f"{folder} is a file, not a lake folder: give --db a mediamon database path")
+    if not folder.parent.is_dir():
+        raise DatabaseUnavailable(f"database folder does not exist: {folder.parent}")
+    catalog = folder / CATALOG
+    if catalog.is_file() and catalog.stat().st_size > 0:
+        with open(catalog, "rb") as handle:
+            if handle.read(16) != _SQLITE_MAGIC:
+                raise DatabaseUnusable(f"{catalog} is not a SQLite catalog: give --db a mediamon database path")
+    elif folder.is_dir() and any(p.name not in (DATA, WRITER_LOCK, ".spill") for p in folder.iterdir()):
+        raise ForeignDatabase(f"{folder} holds files but no mediamon lake catalog: "
+                              + ("mediamon writes only lakes it created: give --db a new path" if writing
+                                 else "give --db the database mediamon writes"))
+
+
+def connect_lake(folder: Path, *, read_only: bool, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A session with the lake attached as ``mediamon`` and made the default (unqualified names are
+    its tables and views). Failures are one line naming the folder."""
+    config = {"threads": 1, **({"memory_limit": memory_limit} if memory_limit else {})}
+    con = duckdb.connect(config=config)
+    try:
+        if not read_only:
+            con.execute(f"SET temp_directory = '{_quoted(folder.resolve() / '.spill')}'")
+        load_extensions(con)
+        con.execute(attach_statement(folder, read_only))
+        con.execute(f"USE {ALIAS}")
+    except duckdb.Error as exc:
+        con.close()
+        raise _opening_error(folder, exc) from None
+    return con
+
+
+def _opening_error(folder: Path, exc: duckdb.Error) -> WarehouseError:
+    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    lowered = reason.lower()
+    for cause in ("Read-only file system", "Permission denied", "No space left on device"):
+        if cause.lower() in lowered:
+            return DatabaseUnavailable(f"cannot write {folder}: {cause}")
+    if "locked" in lowered or "busy" in lowered:
+        return DatabaseUnavailable(f"the lake catalog {folder / CATALOG} is busy: try again ({reason})")
+    if "not a database" in lowered or "file is not" in lowered:
+        return DatabaseUnusable(f"{folder / CATALOG} is not a SQLite catalog: give --db a mediamon database path")
+    return DatabaseUnavailable(f"cannot open the lake {folder}: {reason}")
+
+
+class WriterLock:
+    """The lake's writer lock (``flock`` on ``writer.lock``): held until ``release``; the kernel
+    drops it when the process dies, so a crashed run never leaves the lake locked."""
+
+    def __init__(self, folder: Path) -> None:
+        path = folder / WRITER_LOCK
+        try:
+            self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise DatabaseUnavailable(f"cannot write {folder}: {exc.strerror or exc}") from None
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(self._fd, 32).decode("ascii", "replace").strip()
+            os.close(self._fd)
+            pid = f", PID {holder}" if holder.isdigit() else ""
+            raise DatabaseUnavailable(f"another mediamon run is writing this database ({folder} is locked{pid})") from None
+        os.ftruncate(self._fd, 0)
+        os.write(self._fd, str(os.getpid()).encode("ascii"))
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor releases the flock
+            self._fd = None
+
+
+def open_writer(folder: Path, memory_limit: str | None = None) -> tuple[duckdb.DuckDBPyConnection, WriterLock]:
+    """The writer's session on the lake at ``folder`` (created on first use), its schema up to date,
+    and the writer lock it holds."""
+    check_folder(folder, writing=True)
+    try:
+        (folder / DATA).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseUnavailable(f"cannot write {folder}: {exc.strerror or exc}") from None
+    lock = WriterLock(folder)
+    try:
+        con = connect_lake(folder, read_only=False, memory_limit=memory_limit)
+    except BaseException:
+        lock.release()
+        raise
+    try:
+        migrate_lake(con, folder)
+    except BaseException:
+        con.close()
+        lock.release()
+        raise
+    return con, lock
+
+
+def open_reader(folder: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only session on the lake at ``folder`` whose schema is this mediamon's."""
+    if not (folder / CATALOG).is_file():
+        raise DatabaseUnavailable(f"no database at {folder}: run `mediamon run` first")
+    check_folder(folder, writing=False)
+    con = connect_lake(folder, read_only=True)
+    try:
+        found = lake_schema_version(con)
+        if found != latest_lake_version():
+            newer = found > latest_lake_version()
+            raise (SchemaTooNew if newer else DatabaseUnusable)(
+                f"{folder} has lake schema v{found}, {'newer' if newer else 'older'} than this mediamon's "
+                f"v{latest_lake_version()}: " + ("upgrade mediamon" if newer else "any writing command upgrades it"))
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+# -- schema ---------------------------------------------------------------------------------------
+
+def lake_migrations() -> list[tuple[int, str, str]]:
+    """(version, name, SQL) of every lake schema step shipped, in order."""
+    found = []
+    for entry in resources.files("warehouse").joinpath("lake_migrations").iterdir():
+        match = _MIGRATION_RE.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2), entry.read_text("utf-8")))
+    return sorted(found)
+
+
+def latest_lake_version() -> int:
+    return lake_migrations()[-1][0]
+
+
+def lake_schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    tables = {row[0] for row in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = $db", {"db": ALIAS}).fetchall()}
+    if "lake_schema_version" not in tables:
+        return 0
+    return con.execute("SELECT coalesce(max(version), 0) FROM lake_schema_version").fetchone()[0]
+
+
+def migrate_lake(con: duckdb.DuckDBPyConnection, folder: Path) -> int:
+    """Apply the lake schema steps this lake lacks and (re)create the analysts' views, in one transaction."""
+    from warehouse.db import transaction, views
+
+    current, latest = lake_schema_version(con), latest_lake_version()
+    if current > latest:
+        raise SchemaTooNew(f"{folder} has lake schema v{current}, newer than this mediamon understands "
+                           f"(v{latest}): upgrade mediamon")
+    if current == 0 and _table_count(con) > 0:
+        raise ForeignDatabase(f"{folder} is a DuckLake mediamon did not create: give --db a new path")
+    with transaction(con):
+        if current == 0:
+            con.execute("CREATE TABLE lake_schema_version (version INTEGER NOT NULL, name VARCHAR NOT NULL, "
+                        "applied_at TIMESTAMPTZ NOT NULL)")
+        for version, name, statements in lake_migrations():
+            if version > current:
+                con.execute(statements)
+                con.execute("INSERT INTO lake_schema_version VALUES (?, ?, now())", [version, name])
+        con.execute(views())  # as this mediamon defines them (one snapshot per writer open)
+    return latest
+
+
+def _table_count(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = $db", {"db": ALIAS}).fetchone()[0]
