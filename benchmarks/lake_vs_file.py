@@ -196,7 +196,7 @@ def main() -> None:
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix=f"lake-vs-file-{size}-") as tmp:
             results.append(measure(size, args.batches, Path(tmp)))
-            print(f"measured {size:,}", file=sys.stderr, flush=True)
+            print(f"measured {size:,}: {results[-1]}", file=sys.stderr, flush=True)
     report(results, ".venv/bin/python -m benchmarks.lake_vs_file " + " ".join(sys.argv[1:]))
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import sqlite3
 from importlib import resources
 from pathlib import Path
 
@@ -34,6 +35,8 @@ CATALOG = "catalog.sqlite"
 DATA = "data"
 WRITER_LOCK = "writer.lock"
 ALIAS = "mediamon"  # the name the lake is attached under (and made the default catalog)
+ROW_GROUP_ROWS = 2_048  # rows per Parquet row group: its buffer must fit the writer's memory cap (at the
+# default 122,880 rows of articles' text a copy or a merge of 100,000 articles asked for 128 MiB at once)
 _MIGRATION_RE = re.compile(r"^(\d{3})_([\w-]+)\.sql$")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -180,6 +183,7 @@ def open_writer(folder: Path, memory_limit: str | None = None) -> tuple[duckdb.D
         raise DatabaseUnavailable(f"cannot write {folder}: {exc.strerror or exc}") from None
     lock = WriterLock(folder)
     try:
+        use_write_ahead_log(folder / CATALOG)
         con = connect_lake(folder, read_only=False, memory_limit=memory_limit)
     except BaseException:
         lock.release()
@@ -191,6 +195,19 @@ def open_writer(folder: Path, memory_limit: str | None = None) -> tuple[duckdb.D
         lock.release()
         raise
     return con, lock
+
+
+def use_write_ahead_log(catalog: Path) -> None:
+    """Put the SQLite catalog in WAL mode (kept in the file): an analyst's open transaction then never
+    blocks the writer's commit. In SQLite's default rollback journal a reader's snapshot is a shared
+    lock on the file, and the writer's next commit fails ``database is locked``."""
+    try:
+        with sqlite3.connect(catalog, timeout=10) as con:
+            if con.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                con.execute("PRAGMA journal_mode = WAL")
+        con.close()
+    except sqlite3.Error as exc:
+        raise DatabaseUnavailable(f"cannot open the lake catalog {catalog}: {exc}") from None
 
 
 def open_reader(folder: Path) -> duckdb.DuckDBPyConnection:
@@ -248,6 +265,7 @@ def migrate_lake(con: duckdb.DuckDBPyConnection, folder: Path) -> int:
         raise ForeignDatabase(f"{folder} is a DuckLake mediamon did not create: give --db a new path")
     with transaction(con):
         if current == 0:
+            con.execute(f"CALL {ALIAS}.set_option('parquet_row_group_size', {ROW_GROUP_ROWS})")
             con.execute("CREATE TABLE lake_schema_version (version INTEGER NOT NULL, name VARCHAR NOT NULL, "
                         "applied_at TIMESTAMPTZ NOT NULL)")
         for version, name, statements in lake_migrations():

@@ -196,6 +196,7 @@ def test_search_works_while_another_process_writes(tmp_path):
 
 # -- upgrade ------------------------------------------------------------------------------------
 
+@pytest.mark.usefixtures("file_storage")  # an upgrade of the DuckDB file
 def test_an_old_database_with_the_fts_index_is_upgraded_and_searchable(tmp_path, capsys):
     fts = pytest.importorskip("duckdb_extension_fts")
     import shutil
