@@ -126,8 +126,13 @@ def open_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to a published analyst database whose schema is this mediamon's.
 
     Anything else is one line: no file, a folder, a file that is not DuckDB, a database without
-    mediamon data, another application's database, a schema older or newer than this mediamon's."""
+    mediamon data, another application's database, a schema older or newer than this mediamon's.
+    With the lake storage (``MEDIAMON_STORAGE=lake``): a read-only session on the lake of ``path``."""
+    from warehouse import lake
+
     path = Path(path)
+    if lake.storage_from_env() == "lake":
+        return lake.open_reader(lake.lake_folder(path))
     if path.is_dir():
         raise DatabaseUnusable(f"database path {path} is a folder: give --db the database file")
     if not path.is_file():
