@@ -8,6 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from testkit.doc_examples import code_blocks as _code_blocks  # the docs' code blocks, as benchmarks read them
+
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 DOCS = ROOT / "docs"
@@ -16,21 +18,6 @@ USER_DOCS = [README, *sorted(DOCS.glob("*.md"))]
 
 def _text(path: Path) -> str:
     return path.read_text("utf-8")
-
-
-def _code_blocks(text: str) -> list[tuple[str, str]]:
-    """(language, body) of every fenced code block, in order."""
-    blocks, language, lines = [], None, []
-    for line in text.splitlines():
-        if line.startswith("```"):
-            if language is None:
-                language, lines = line[3:].strip(), []
-            else:
-                blocks.append((language, "\n".join(lines)))
-                language = None
-        elif language is not None:
-            lines.append(line)
-    return blocks
 
 
 def _code_lines(text: str) -> list[str]:

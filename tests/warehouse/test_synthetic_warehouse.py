@@ -1,0 +1,69 @@
+"""The synthetic warehouse benchmarks build (testkit.synthetic_warehouse) is one the project reads as its own."""
+from datetime import datetime, timedelta, timezone
+
+import duckdb
+import pytest
+
+from tests.conftest import SHARED, needs_shared
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    needs_shared(SHARED / "corpus" / "langid" / "ru.txt")
+    from testkit.synthetic_texts import ParagraphPool, source_texts
+    from testkit.synthetic_warehouse import build_warehouse
+
+    texts = source_texts(served=181)   # no benchmark page: the langid sentences and the news pages
+    by_language: dict[str, list] = {}
+    for language, text in texts:
+        by_language.setdefault(language, []).append((language, text))
+    small_pool = ParagraphPool([t for group in by_language.values() for t in group[:12]])
+    db = tmp_path_factory.mktemp("synthetic") / "mediamon.duckdb"
+    report = build_warehouse(db, 300, batch_size=120, paragraphs=small_pool, log=lambda line: None)
+    return db, report
+
+
+def test_every_article_is_stored_with_its_index_rows_and_nothing_is_left_for_the_next_run(built):
+    from warehouse.db import sql
+
+    db, report = built
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 300
+        assert con.execute(sql("index_backlog")).fetchall() == []   # anchors and clusters for every document
+        per_doc = con.execute("SELECT min(n), max(n) FROM (SELECT doc_id, count(*) n FROM lsh_buckets GROUP BY ALL)")
+        assert per_doc.fetchone() == (32, 32)
+        kinds = dict(con.execute("SELECT kind, count(*) FROM duplicates GROUP BY ALL").fetchall())
+        assert kinds.get("exact", 0) > 0 and kinds.get("near", 0) > 0
+        assert con.execute("SELECT count(*) FROM articles a JOIN seeds s ON s.seed_id = a.duplicate_of").fetchone()[0] > 0
+        due = con.execute("SELECT count(*) FROM schedule WHERE next_check_at < ?",
+                          [datetime.now(timezone.utc) + timedelta(days=1)]).fetchone()[0]
+        assert due == 0
+    assert report.rows["documents"] == 300 and report.arrow_bytes > 0
+
+
+def test_the_derived_fingerprints_are_close_to_the_projects_own(built):
+    _, report = built
+    assert report.fidelity.exact_key_equal == 1.0
+    assert report.fidelity.mean_jaccard >= 0.85
+    assert report.fidelity.anchor_jaccard >= 0.9
+
+
+def test_every_docs_example_statement_runs_on_it(built, tmp_path, monkeypatch):
+    import csv
+
+    from testkit.doc_examples import example_statements
+    from warehouse.search_index import search
+
+    db, _ = built
+    examples = example_statements()
+    assert len(examples) >= 10
+    hits = search(db, "the", 20)   # the file the docs' `mediamon search ... --format csv > hits.csv` writes
+    assert hits
+    with open(tmp_path / "hits.csv", "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(hits[0]._fields)
+        writer.writerows(hits)
+    monkeypatch.chdir(tmp_path)
+    with duckdb.connect(str(db), read_only=True) as con:
+        for example in examples:
+            con.execute(example.sql).fetchall()
