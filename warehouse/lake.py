@@ -2,7 +2,8 @@
 
 One folder holds the state (``<name>.lake/`` beside the ``--db`` path ``<name>.duckdb``, or the
 ``--db`` path itself when it names a ``.lake`` folder): ``catalog.sqlite`` (DuckLake's catalog: the
-tables, their files, every snapshot) and ``data/`` (the Parquet files). The writer attaches it and
+tables, their files, every snapshot), ``data/`` (the Parquet files) and ``search/`` (the full-text
+index, warehouse.search_index). The writer attaches it and
 commits each batch as a snapshot; an analyst attaches it read-only in another process, and a
 session that stays inside one transaction keeps reading the snapshot it started on while runs
 commit. No copy is published and there is no hidden writer copy.
@@ -12,8 +13,8 @@ long as it is open (DuckLake itself would let two writers commit; mediamon's sta
 
 The extensions load by path from their packages (offline, no ``INSTALL``): sqlite_scanner first,
 then ducklake. The lake's schema moves by its own numbered files (``warehouse/lake_migrations``),
-never by the DuckDB-file migrations. The storage is chosen by ``MEDIAMON_STORAGE`` (``file``, the
-default for now, or ``lake``) while the lake is tried out.
+never by the DuckDB-file migrations. The lake is the default storage; ``MEDIAMON_STORAGE=file`` keeps
+the older single DuckDB file with its publish copy (warehouse.snapshot) as a fallback.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import fcntl
 import os
 import re
 import sqlite3
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
@@ -33,17 +35,19 @@ STORAGES = ("file", "lake")
 SUFFIX = ".lake"
 CATALOG = "catalog.sqlite"
 DATA = "data"
+SEARCH = "search"  # the full-text index's folder (warehouse.search_index)
 WRITER_LOCK = "writer.lock"
 ALIAS = "mediamon"  # the name the lake is attached under (and made the default catalog)
 ROW_GROUP_ROWS = 2_048  # rows per Parquet row group: its buffer must fit the writer's memory cap (at the
 # default 122,880 rows of articles' text a copy or a merge of 100,000 articles asked for 128 MiB at once)
+KEEP_DAYS = 7  # how long the snapshots of earlier runs are kept (warehouse.lake_maintenance): the time travel
 _MIGRATION_RE = re.compile(r"^(\d{3})_([\w-]+)\.sql$")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def storage_from_env(environ=os.environ) -> str:
-    """``file`` or ``lake`` from ``MEDIAMON_STORAGE`` (unset: ``file``)."""
-    value = environ.get(STORAGE_VARIABLE, "").strip().lower() or "file"
+    """``lake`` or ``file`` from ``MEDIAMON_STORAGE`` (unset: ``lake``)."""
+    value = environ.get(STORAGE_VARIABLE, "").strip().lower() or "lake"
     if value not in STORAGES:
         raise DatabaseUnusable(f"{STORAGE_VARIABLE}={value!r}: expected one of {', '.join(STORAGES)}")
     return value
@@ -57,6 +61,21 @@ def lake_folder(db_path: Path | str) -> Path:
         return path
     stem = path.name[: -len(".duckdb")] if path.name.endswith(".duckdb") else path.name
     return path.with_name(stem + SUFFIX)
+
+
+def check_db_path(db_path: Path) -> None:
+    """The ``--db`` path can name a lake: a ``.lake`` folder, or a database path that is not a
+    folder itself, in a folder that exists (one line otherwise)."""
+    from warehouse.db_file import check_location
+
+    path = Path(db_path)
+    if path.name.endswith(SUFFIX):
+        check_location(path.with_name(path.name[: -len(SUFFIX)] + ".duckdb"))
+    elif path.is_dir():
+        raise DatabaseUnusable(f"database path {path} is a folder: give --db a database path such as "
+                               f"{path / 'mediamon.duckdb'} (its data lives in {path / 'mediamon.lake'})")
+    else:
+        check_location(path)
 
 
 # -- extensions -----------------------------------------------------------------------------------
@@ -76,21 +95,26 @@ def extension_file(package: str, name: str) -> Path:
     return exact
 
 
+EXTENSIONS = (("duckdb_extension_sqlite_scanner", "sqlite_scanner"), ("duckdb_extension_ducklake", "ducklake"))
+
+
 def load_extensions(con: duckdb.DuckDBPyConnection) -> None:
     """sqlite_scanner (the catalog) then ducklake, by path: no download."""
-    for package, name in (("duckdb_extension_sqlite_scanner", "sqlite_scanner"),
-                          ("duckdb_extension_ducklake", "ducklake")):
+    for package, name in EXTENSIONS:
         con.execute(f"LOAD '{extension_file(package, name)}'")
 
 
-def attach_statement(folder: Path, read_only: bool) -> str:
+def attach_statement(folder: Path, read_only: bool, as_of: datetime | None = None) -> str:
     """The ATTACH line (also what an analyst types, with READ_ONLY). The data path is stated at every
     attach (OVERRIDE_DATA_PATH): the files are recorded relative to it, so a lake folder that was
-    moved or restored elsewhere opens where it is."""
+    moved or restored elsewhere opens where it is. ``as_of``: the lake as it was at that time (a
+    snapshot kept: warehouse.lake_maintenance), read-only."""
     folder = folder.resolve()
     options = [f"DATA_PATH '{_quoted(folder / DATA)}/'", "OVERRIDE_DATA_PATH true"]
-    if read_only:
+    if read_only or as_of is not None:
         options.insert(0, "READ_ONLY")
+    if as_of is not None:
+        options.append(f"SNAPSHOT_TIME '{as_of.isoformat()}'")
     return f"ATTACH 'ducklake:sqlite:{_quoted(folder / CATALOG)}' AS {ALIAS} ({', '.join(options)})"
 
 
@@ -111,22 +135,28 @@ def check_folder(folder: Path, *, writing: bool) -> None:
         with open(catalog, "rb") as handle:
             if handle.read(16) != _SQLITE_MAGIC:
                 raise DatabaseUnusable(f"{catalog} is not a SQLite catalog: give --db a mediamon database path")
-    elif folder.is_dir() and any(p.name not in (DATA, WRITER_LOCK, ".spill") for p in folder.iterdir()):
+    elif folder.is_dir() and any(not _ours(p.name) for p in folder.iterdir()):
         raise ForeignDatabase(f"{folder} holds files but no mediamon lake catalog: "
                               + ("mediamon writes only lakes it created: give --db a new path" if writing
                                  else "give --db the database mediamon writes"))
 
 
-def connect_lake(folder: Path, *, read_only: bool, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+def _ours(name: str) -> bool:
+    """A name the lake's own files take before its catalog exists (or while the index is rebuilt)."""
+    return name in (DATA, WRITER_LOCK, ".spill") or name.split(".")[0] == SEARCH
+
+
+def connect_lake(folder: Path, *, read_only: bool, memory_limit: str | None = None,
+                 as_of: datetime | None = None) -> duckdb.DuckDBPyConnection:
     """A session with the lake attached as ``mediamon`` and made the default (unqualified names are
-    its tables and views). Failures are one line naming the folder."""
+    its tables and views); ``as_of``: its snapshot at that time. Failures are one line naming the folder."""
     config = {"threads": 1, **({"memory_limit": memory_limit} if memory_limit else {})}
     con = duckdb.connect(config=config)
     try:
         if not read_only:
             con.execute(f"SET temp_directory = '{_quoted(folder.resolve() / '.spill')}'")
         load_extensions(con)
-        con.execute(attach_statement(folder, read_only))
+        con.execute(attach_statement(folder, read_only, as_of))
         con.execute(f"USE {ALIAS}")
     except duckdb.Error as exc:
         con.close()
@@ -142,6 +172,9 @@ def _opening_error(folder: Path, exc: duckdb.Error) -> WarehouseError:
             return DatabaseUnavailable(f"cannot write {folder}: {cause}")
     if "locked" in lowered or "busy" in lowered:
         return DatabaseUnavailable(f"the lake catalog {folder / CATALOG} is busy: try again ({reason})")
+    if "no snapshot found" in lowered:
+        return DatabaseUnusable(f"{folder} holds no snapshot as old as that: it keeps those of the last "
+                                f"{KEEP_DAYS} days, none before it was created")
     if "not a database" in lowered or "file is not" in lowered:
         return DatabaseUnusable(f"{folder / CATALOG} is not a SQLite catalog: give --db a mediamon database path")
     return DatabaseUnavailable(f"cannot open the lake {folder}: {reason}")
@@ -178,6 +211,7 @@ def open_writer(folder: Path, memory_limit: str | None = None) -> tuple[duckdb.D
     and the writer lock it holds."""
     check_folder(folder, writing=True)
     try:
+        folder.mkdir(exist_ok=True)
         (folder / DATA).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DatabaseUnavailable(f"cannot write {folder}: {exc.strerror or exc}") from None
@@ -210,12 +244,15 @@ def use_write_ahead_log(catalog: Path) -> None:
         raise DatabaseUnavailable(f"cannot open the lake catalog {catalog}: {exc}") from None
 
 
-def open_reader(folder: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only session on the lake at ``folder`` whose schema is this mediamon's."""
+def open_reader(folder: Path, as_of: datetime | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only session on the lake at ``folder`` whose schema is this mediamon's (``as_of``: its
+    snapshot at that time, as that time's mediamon left it)."""
     if not (folder / CATALOG).is_file():
         raise DatabaseUnavailable(f"no database at {folder}: run `mediamon run` first")
     check_folder(folder, writing=False)
-    con = connect_lake(folder, read_only=True)
+    con = connect_lake(folder, read_only=True, as_of=as_of)
+    if as_of is not None:
+        return con
     try:
         found = lake_schema_version(con)
         if found != latest_lake_version():

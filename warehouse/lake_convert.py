@@ -6,7 +6,9 @@ schema by the existing migrations, then every table is copied by column name int
 beside (``<name>.lake.converting``), in one transaction; the finished folder is renamed into place,
 so a conversion that dies leaves no half lake (the next open starts it again). The DuckDB files are
 then retired: the source is renamed ``<name>.pre-lake.duckdb`` (kept until the user removes it),
-the older analyst copy removed. ``schema_version`` (the file's migration history) is not copied: the
+the older analyst copy removed, and the search index beside the file (``<name>.search/``) moves into
+the lake's ``search/`` (checked against the lake at the next open, rebuilt if out of step).
+``schema_version`` (the file's migration history) is not copied: the
 lake has its own (``lake_schema_version``).
 """
 from __future__ import annotations
@@ -18,7 +20,7 @@ import duckdb
 
 from core.errors import DatabaseUnusable
 from warehouse import lake
-from warehouse.db import check_writable, connect, storage_failures, transaction
+from warehouse.db import check_writable, connect, open_file_snapshot, storage_failures, transaction
 from warehouse.db_file import is_blank
 from warehouse.snapshot import writer_path
 
@@ -33,18 +35,34 @@ def source_of(analyst: Path) -> Path | None:
     return None
 
 
-def convert_if_found(analyst: Path, folder: Path, memory_limit: str | None = None) -> bool:
+def waiting(analyst: Path) -> bool:
+    """Whether a DuckDB-file warehouse at the ``--db`` path waits to be converted (no lake yet).
+    A file there that is no mediamon warehouse (another application's, not DuckDB, empty, of a newer
+    schema) is one line, as for a reader of the file."""
+    analyst = Path(analyst)
+    folder = lake.lake_folder(analyst)
+    if analyst == folder or (folder / lake.CATALOG).exists():
+        return False
+    if analyst.exists():
+        open_file_snapshot(analyst, older_ok=True).close()
+        return True
+    return source_of(analyst) is not None
+
+
+def convert_if_found(analyst: Path, folder: Path, memory_limit: str | None = None) -> Path | None:
     """Convert the DuckDB-file warehouse at ``analyst`` into the lake ``folder`` unless the lake
-    exists; say whether a conversion was done."""
+    exists; return where the converted file is kept (None: nothing was converted)."""
     if (folder / lake.CATALOG).exists():
-        return False
-    source = source_of(Path(analyst))
+        return None
+    analyst = Path(analyst)
+    source = source_of(analyst)
     if source is None:
-        return False
+        return None
     check_writable(source)  # a foreign or newer database is refused, as for the file storage
     convert(source, folder, memory_limit)
-    retire(Path(analyst), source)
-    return True
+    retire(analyst, source)
+    move_search_index(analyst, folder)
+    return retired_path(analyst)
 
 
 def convert(source: Path, folder: Path, memory_limit: str | None = None) -> None:
@@ -87,6 +105,14 @@ def _tables(con: duckdb.DuckDBPyConnection, database: str) -> set[str]:
     return {row[0] for row in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = $db AND schema_name = 'main'",
         {"db": database}).fetchall()}
+
+
+def move_search_index(analyst: Path, folder: Path) -> None:
+    """The file's search index (``<name>.search`` beside it) into the lake, where the writer finds it."""
+    stem = analyst.name[: -len(".duckdb")] if analyst.name.endswith(".duckdb") else analyst.name
+    beside, inside = analyst.with_name(f"{stem}.search"), folder / lake.SEARCH
+    if beside.is_dir() and not inside.exists():
+        beside.rename(inside)
 
 
 def retired_path(analyst: Path) -> Path:

@@ -14,9 +14,9 @@ from datetime import timedelta
 
 import duckdb
 
-from warehouse.lake import ALIAS
+from warehouse.lake import ALIAS, KEEP_DAYS
 
-KEEP_SNAPSHOTS = timedelta(days=7)
+KEEP_SNAPSHOTS = timedelta(days=KEEP_DAYS)
 
 
 def compact(con: duckdb.DuckDBPyConnection, keep: timedelta = KEEP_SNAPSHOTS) -> None:

@@ -26,8 +26,8 @@ def store(path, *pages):
 
 def test_a_new_lake_is_one_folder_beside_the_db_path_with_every_view(tmp_path):
     store(tmp_path / "m.duckdb", page("http://x.example/a", text_of(1)))
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.lake", "m.search"]
-    assert {p.name for p in (tmp_path / "m.lake").iterdir()} == {"catalog.sqlite", "data", "writer.lock"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.lake"]  # the search index inside
+    assert {p.name for p in (tmp_path / "m.lake").iterdir()} == {"catalog.sqlite", "data", "search", "writer.lock"}
     with lake.open_reader(tmp_path / "m.lake") as con:
         found = {row[0] for row in con.execute(
             "SELECT view_name FROM duckdb_views() WHERE database_name = 'mediamon'").fetchall()}
@@ -117,7 +117,9 @@ def test_storage_setting_is_checked(monkeypatch):
     with pytest.raises(DatabaseUnusable, match="MEDIAMON_STORAGE='parquet': expected one of file, lake"):
         lake.storage_from_env()
     monkeypatch.delenv("MEDIAMON_STORAGE")
-    assert lake.storage_from_env() == "file"  # the default, for now
+    assert lake.storage_from_env() == "lake"  # the default
+    monkeypatch.setenv("MEDIAMON_STORAGE", "File ")
+    assert lake.storage_from_env() == "file"  # the fallback
 
 
 # -- conversion ---------------------------------------------------------------------------------

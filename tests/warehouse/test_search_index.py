@@ -147,7 +147,7 @@ def test_an_index_out_of_step_with_the_database_is_rebuilt(tmp_path, capsys):
 def test_a_folder_that_is_not_an_index_is_never_replaced(tmp_path):
     db = tmp_path / "m.duckdb"
     folder = index_path(db)
-    folder.mkdir()
+    folder.mkdir(parents=True)
     (folder / "notes.txt").write_text("an analyst's own file")
     with pytest.raises(DatabaseUnusable, match="is not a mediamon search index"):
         Warehouse.open(db)
