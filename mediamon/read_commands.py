@@ -57,8 +57,11 @@ def _converted(settings) -> None:
 def snapshot(db: Optional[Path]):
     """A read-only session on the warehouse's current state (never blocks a running writer)."""
     from warehouse.db import open_snapshot
+    from warehouse.sessions import warehouse_found
 
     settings = settings_or_fail(db_path=db)
+    if not warehouse_found(settings.db_path):
+        fail(f"no database at {settings.db_path}: run `mediamon run` first", 2)
     _converted(settings)
     try:
         return open_snapshot(settings.db_path)

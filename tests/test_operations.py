@@ -10,6 +10,7 @@ import pytest
 
 from testkit.loopback import Reply, html_page
 from warehouse.snapshot import writer_path
+from warehouse.db import open_snapshot
 
 pytestmark = pytest.mark.slow  # real Prefect servers, subprocesses, kill -9
 
@@ -33,7 +34,7 @@ def cli_run(seeds, db, env, *flags: str) -> subprocess.Popen:
 
 def state(db) -> dict:
     """Everything a converged database must agree on (ids and hashes, not timestamps)."""
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         q = lambda sql: sorted(con.execute(sql).fetchall())  # noqa: E731
         return {
             "seeds": q("SELECT seed_id, content_sha256 FROM seeds"),
@@ -97,7 +98,7 @@ def test_kill_9_at_several_points_then_rerun_converges(server, cited_site, tmp_p
         rerun = cli_run(seeds, db, env)
         assert rerun.wait(timeout=120) == 0, rerun.stderr.read()
         assert state(db) == expected, f"after kill at request {k}"
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         statuses = [s for (s,) in con.execute("SELECT status FROM runs ORDER BY started_at").fetchall()]
     assert statuses == ["crashed", "completed"] * len(kill_points)
 
@@ -143,13 +144,13 @@ def test_an_analyst_session_open_across_a_run(server, cited_site, tmp_path, pref
     finally:
         analyst.kill()
         analyst.wait()
-    with duckdb.connect(str(db), read_only=True) as con:   # a new session sees the new seed
+    with open_snapshot(db) as con:   # a new session sees the new seed
         assert con.execute("SELECT count(*) FROM seeds").fetchone()[0] == 2
 
 
 def versions(db) -> dict:
     """Every version and event of every article (ids, hashes and kinds, not timestamps)."""
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         q = lambda sql: sorted(con.execute(sql).fetchall())  # noqa: E731
         return {"versions": q("SELECT doc_id, version, content_sha256, is_latest FROM article_versions"),
                 "events": q("SELECT doc_id, event, version FROM article_events")}

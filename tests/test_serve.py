@@ -5,12 +5,12 @@ import signal
 import subprocess
 import sys
 
-import duckdb
 import pytest
 import requests
 
 from testkit.loopback import seed_citing
 from testkit.prefect_server import PREFECT, wait_for
+from warehouse.db import open_snapshot
 
 
 @pytest.mark.slow
@@ -41,7 +41,7 @@ def test_a_served_nightly_run_stores_its_articles(prefect_server, server, tmp_pa
         if run.returncode != 0:
             os.killpg(served.pid, signal.SIGTERM)
             raise AssertionError(run.stdout + run.stderr + served.communicate(timeout=120)[1][-4000:])
-        with duckdb.connect(str(db), read_only=True) as con:
+        with open_snapshot(db) as con:
             assert con.execute("SELECT url FROM articles").fetchall() == [(page,)]
             assert con.execute("SELECT flow, status FROM runs").fetchall() == [("nightly", "completed")]
     finally:

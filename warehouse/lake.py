@@ -25,6 +25,7 @@ import sqlite3
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
+from urllib.parse import quote
 
 import duckdb
 
@@ -242,6 +243,21 @@ def use_write_ahead_log(catalog: Path) -> None:
         con.close()
     except sqlite3.Error as exc:
         raise DatabaseUnavailable(f"cannot open the lake catalog {catalog}: {exc}") from None
+
+
+def leave_readable(folder: Path) -> None:
+    """After the writer closed: leave the catalog's WAL files in place (a read-only connection
+    recreates them and, unable to checkpoint, keeps them), so that the lake also opens from a
+    read-only copy or mount; SQLite cannot read a WAL-mode database there without them."""
+    catalog = folder / CATALOG
+    try:
+        con = sqlite3.connect(f"file:{quote(str(catalog.resolve()))}?mode=ro", uri=True, timeout=10)
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        pass  # the next writer or reader recreates them
 
 
 def open_reader(folder: Path, as_of: datetime | None = None) -> duckdb.DuckDBPyConnection:

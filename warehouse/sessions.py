@@ -35,6 +35,7 @@ class Session:
     def close(self) -> None:
         self.con.close()
         if self.lake_lock is not None:
+            lake.leave_readable(self.working)
             self.lake_lock.release()
 
 

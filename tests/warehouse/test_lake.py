@@ -27,7 +27,8 @@ def store(path, *pages):
 def test_a_new_lake_is_one_folder_beside_the_db_path_with_every_view(tmp_path):
     store(tmp_path / "m.duckdb", page("http://x.example/a", text_of(1)))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.lake"]  # the search index inside
-    assert {p.name for p in (tmp_path / "m.lake").iterdir()} == {"catalog.sqlite", "data", "search", "writer.lock"}
+    assert {p.name for p in (tmp_path / "m.lake").iterdir()} == {  # with the catalog's WAL files kept
+        "catalog.sqlite", "catalog.sqlite-shm", "catalog.sqlite-wal", "data", "search", "writer.lock"}
     with lake.open_reader(tmp_path / "m.lake") as con:
         found = {row[0] for row in con.execute(
             "SELECT view_name FROM duckdb_views() WHERE database_name = 'mediamon'").fetchall()}
