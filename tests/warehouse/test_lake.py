@@ -184,3 +184,15 @@ def test_a_real_warehouse_converts_from_its_working_copy(tmp_path):
         assert warehouse.con.execute("SELECT count(*) FROM duplicates").fetchone()[0] > 0
     assert not db.exists() and not writer_path(db).exists() and retired_path(db).is_file()
 
+
+
+def test_files_of_a_batch_that_never_committed_are_removed_when_the_run_ends(tmp_path):
+    """A writer killed mid-batch leaves Parquet files no snapshot references; the next run's end removes them."""
+    store(tmp_path / "m.duckdb", page("http://x.example/a", text_of(1)))
+    orphan = tmp_path / "m.lake" / "data" / "main" / "documents" / "ducklake-killed-batch.parquet"
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    orphan.write_bytes(b"PAR1 half a file")
+    with Warehouse.open(tmp_path / "m.duckdb", storage="lake") as warehouse:
+        warehouse.publish()
+        assert warehouse.con.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+    assert not orphan.exists()
