@@ -10,6 +10,7 @@ import pytest
 
 from tests.test_cli import mediamon
 from tests.warehouse.test_db_file import other_application, published
+from tests.warehouse.test_store import text_of
 from warehouse import Warehouse, lake
 from warehouse.db import open_snapshot
 from warehouse.snapshot import writer_path
@@ -155,3 +156,18 @@ def test_a_run_that_cannot_replace_the_analyst_file(tmp_path, server, make_unwri
 def test_backfill_under_a_file(tmp_path):
     (tmp_path / "notes.txt").write_text("a file, not a folder\n")
     one_line_error(backfill(tmp_path / "notes.txt" / "m.duckdb", tmp_path), 2, "notes.txt is a file, not a folder")
+
+
+def test_a_single_file_warehouse_converts_on_first_use_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("MEDIAMON_STORAGE", "file")
+    db = published(tmp_path / "m.duckdb")              # an earlier mediamon's file, its copy and its index
+    monkeypatch.delenv("MEDIAMON_STORAGE")
+    result = mediamon("status", "--db", str(db), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"mediamon: converted {db} into the lake {tmp_path / 'm.lake'}, every row kept "
+        f"(the file is kept as m.pre-lake.duckdb until you remove it)"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.lake", "m.pre-lake.duckdb"]
+    assert (tmp_path / "m.lake" / "search").is_dir()   # the index moved in
+    found = mediamon("search", "--db", str(db), "--format", "csv", text_of(1).split()[0], cwd=tmp_path)
+    assert found.returncode == 0 and "http://x.example/a" in found.stdout and found.stderr == "", found.stderr
