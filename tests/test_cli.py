@@ -41,7 +41,7 @@ def test_unwritable_database_is_exit_1(tmp_path):
 
 def test_newer_schema_is_exit_2(tmp_path):
     from warehouse import Warehouse
-    from warehouse.lake import latest_lake_version
+    from warehouse.lake_schema import latest_lake_version
 
     db = tmp_path / "m.duckdb"
     with Warehouse.open(db) as warehouse:

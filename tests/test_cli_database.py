@@ -13,6 +13,7 @@ from tests.warehouse.test_db_file import other_application, published
 from tests.warehouse.test_store import text_of
 from warehouse import Warehouse, lake
 from warehouse.db import open_snapshot
+from warehouse.lake_schema import latest_lake_version
 from warehouse.snapshot import writer_path
 
 READERS = [("status",), ("search", "karabakh"), ("sql", "-c", "SELECT 1")]
@@ -124,7 +125,7 @@ def test_backfill_into_a_newer_schema(tmp_path):
     db = published(tmp_path / "m.duckdb")
     with Warehouse.open(db) as warehouse:
         warehouse.con.execute("INSERT INTO lake_schema_version VALUES (?, 'future', now())",
-                              [lake.latest_lake_version() + 1])
+                              [latest_lake_version() + 1])
     one_line_error(backfill(db, tmp_path), 2, "newer than this mediamon understands")
 
 

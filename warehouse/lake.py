@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import fcntl
 import os
-import re
 import sqlite3
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 from urllib.parse import quote
 
@@ -42,7 +40,6 @@ ALIAS = "mediamon"  # the name the lake is attached under (and made the default 
 ROW_GROUP_ROWS = 2_048  # rows per Parquet row group: its buffer must fit the writer's memory cap (at the
 # default 122,880 rows of articles' text a copy or a merge of 100,000 articles asked for 128 MiB at once)
 KEEP_DAYS = 7  # how long the snapshots of earlier runs are kept (warehouse.lake_maintenance): the time travel
-_MIGRATION_RE = re.compile(r"^(\d{3})_([\w-]+)\.sql$")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -223,6 +220,8 @@ def open_writer(folder: Path, memory_limit: str | None = None) -> tuple[duckdb.D
     except BaseException:
         lock.release()
         raise
+    from warehouse.lake_schema import migrate_lake
+
     try:
         migrate_lake(con, folder)
     except BaseException:
@@ -266,6 +265,8 @@ def open_reader(folder: Path, as_of: datetime | None = None) -> duckdb.DuckDBPyC
     if not (folder / CATALOG).is_file():
         raise DatabaseUnavailable(f"no database at {folder}: run `mediamon run` first")
     check_folder(folder, writing=False)
+    from warehouse.lake_schema import latest_lake_version, lake_schema_version
+
     con = connect_lake(folder, read_only=True, as_of=as_of)
     if as_of is not None:
         return con
@@ -280,54 +281,3 @@ def open_reader(folder: Path, as_of: datetime | None = None) -> duckdb.DuckDBPyC
         con.close()
         raise
     return con
-
-
-# -- schema ---------------------------------------------------------------------------------------
-
-def lake_migrations() -> list[tuple[int, str, str]]:
-    """(version, name, SQL) of every lake schema step shipped, in order."""
-    found = []
-    for entry in resources.files("warehouse").joinpath("lake_migrations").iterdir():
-        match = _MIGRATION_RE.match(entry.name)
-        if match:
-            found.append((int(match.group(1)), match.group(2), entry.read_text("utf-8")))
-    return sorted(found)
-
-
-def latest_lake_version() -> int:
-    return lake_migrations()[-1][0]
-
-
-def lake_schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    tables = {row[0] for row in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = $db", {"db": ALIAS}).fetchall()}
-    if "lake_schema_version" not in tables:
-        return 0
-    return con.execute("SELECT coalesce(max(version), 0) FROM lake_schema_version").fetchone()[0]
-
-
-def migrate_lake(con: duckdb.DuckDBPyConnection, folder: Path) -> int:
-    """Apply the lake schema steps this lake lacks and (re)create the analysts' views, in one transaction."""
-    from warehouse.db import transaction, views
-
-    current, latest = lake_schema_version(con), latest_lake_version()
-    if current > latest:
-        raise SchemaTooNew(f"{folder} has lake schema v{current}, newer than this mediamon understands "
-                           f"(v{latest}): upgrade mediamon")
-    if current == 0 and _table_count(con) > 0:
-        raise ForeignDatabase(f"{folder} is a DuckLake mediamon did not create: give --db a new path")
-    with transaction(con):
-        if current == 0:
-            con.execute(f"CALL {ALIAS}.set_option('parquet_row_group_size', {ROW_GROUP_ROWS})")
-            con.execute("CREATE TABLE lake_schema_version (version INTEGER NOT NULL, name VARCHAR NOT NULL, "
-                        "applied_at TIMESTAMPTZ NOT NULL)")
-        for version, name, statements in lake_migrations():
-            if version > current:
-                con.execute(statements)
-                con.execute("INSERT INTO lake_schema_version VALUES (?, ?, now())", [version, name])
-        con.execute(views())  # as this mediamon defines them (one snapshot per writer open)
-    return latest
-
-
-def _table_count(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = $db", {"db": ALIAS}).fetchone()[0]
