@@ -2,8 +2,9 @@
 
 The warehouse is opened with the project's own code (``Warehouse.open``, which creates the schema,
 then ``fill_pending`` as every run does), its tables are filled in large Arrow batches, and it is
-published with ``Warehouse.publish`` (whatever the storage needs to make it readable: today the
-full-text index and the analyst copy). Every table the pipeline writes gets the rows a warehouse
+ended with ``Warehouse.publish`` (whatever the storage does at the end of a run: the lake's files
+compacted; with the single-file storage, the analyst copy). Every table the pipeline writes gets
+the rows a warehouse
 that has run for months holds (``history.py`` decides what happened to each article):
 
 - ``documents`` with texts from ``testkit.synthetic_texts`` (their fingerprints, LSH buckets and
