@@ -4,8 +4,7 @@ The warehouse is opened with the project's own code (``Warehouse.open``, which c
 then ``fill_pending`` as every run does), its tables are filled in large Arrow batches, and it is
 ended with ``Warehouse.publish`` (whatever the storage does at the end of a run: the lake's files
 compacted; with the single-file storage, the analyst copy). Every table the pipeline writes gets
-the rows a warehouse
-that has run for months holds (``history.py`` decides what happened to each article):
+the rows a warehouse that has run for months holds (``history.py`` decides what happened to each article):
 
 - ``documents`` with texts from ``testkit.synthetic_texts`` (their fingerprints, LSH buckets and
   anchors derived from the project's own fingerprints of the paragraphs, see there);
