@@ -27,7 +27,7 @@ def main() -> int:
     pages = aeb_html_or_say_why()
     if pages is None:
         return 2
-    import duckdb
+    from warehouse.db import open_snapshot
 
     from testkit.loopback import LoopbackServer, serve_pages
 
@@ -49,7 +49,7 @@ def main() -> int:
             started = time.perf_counter()
             live = backfill_urls(urls_file=str(Path(tmp) / "urls.txt"), db_path=str(db))
             live_seconds = time.perf_counter() - started
-        with duckdb.connect(str(db), read_only=True) as con:
+        with open_snapshot(db) as con:
             before = dict(con.execute("SELECT url, content_sha256 FROM articles").fetchall())
         # the server is gone: only the archive is read. Once on one core (analysis in this process),
         # then on every core (the analysis pool), each timed in this run
@@ -57,13 +57,13 @@ def main() -> int:
         started = time.perf_counter()
         reprocess(db_path=str(db))
         one_core_seconds = time.perf_counter() - started
-        with duckdb.connect(str(db), read_only=True) as con:
+        with open_snapshot(db) as con:
             after_one_core = dict(con.execute("SELECT url, content_sha256 FROM articles").fetchall())
         del os.environ["MEDIAMON_CPU_WORKERS"]
         started = time.perf_counter()
         replay = reprocess(db_path=str(db))
         replay_seconds = time.perf_counter() - started
-        with duckdb.connect(str(db), read_only=True) as con:
+        with open_snapshot(db) as con:
             after = dict(con.execute("SELECT url, content_sha256 FROM articles").fetchall())
         archive_bytes = sum(p.stat().st_size for p in archive.glob("*.warc.gz"))
 

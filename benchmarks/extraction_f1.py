@@ -26,7 +26,7 @@ def main() -> int:
     if not aeb_available():
         print(f"needs the benchmark at {aeb_dir()}", file=sys.stderr)
         return 2
-    import duckdb
+    from warehouse.db import open_snapshot
     import trafilatura
 
     from testkit.loopback import LoopbackServer, Reply
@@ -52,7 +52,7 @@ def main() -> int:
         started = time.perf_counter()
         backfill_urls(urls_file=str(urls_file), db_path=str(db))
         pipeline_seconds = time.perf_counter() - started
-        with duckdb.connect(str(db), read_only=True) as con:
+        with open_snapshot(db) as con:
             stored = {by_url[url]: text for url, text in con.execute("SELECT url, text FROM articles").fetchall()}
 
     for name, predicted, seconds in (("mediamon backfill", stored, pipeline_seconds),

@@ -86,7 +86,7 @@ def _gib(n: int) -> str:
 
 def print_report(results: list, options, command: str) -> None:
     print("\n## Warehouse growth\n")
-    print("| stored articles | build | database file | 100-URL backfill | no-change rerun | peak RSS MiB (backfill / rerun) "
+    print("| stored articles | build | stored tables | 100-URL backfill | no-change rerun | peak RSS MiB (backfill / rerun) "
           "| `mediamon search`, idle | same, during a backfill | slowest example query, idle | same, during a backfill "
           "| disk after build → at end |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")

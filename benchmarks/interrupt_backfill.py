@@ -21,10 +21,10 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import duckdb
 
 from testkit.corpus import aeb_html_or_say_why
 from testkit.loopback import LoopbackServer, serve_pages
+from warehouse.db import open_snapshot
 
 PROBE = "mediamon-no-such-page"
 
@@ -58,7 +58,7 @@ def main() -> int:
         code = run.wait(timeout=300)
         stop_seconds = time.monotonic() - signalled
         stderr = [line for line in (tmp / "err.txt").read_text().splitlines() if line.strip()]
-        with duckdb.connect(str(tmp / "m.duckdb"), read_only=True) as con:
+        with open_snapshot(tmp / "m.duckdb") as con:
             stored = {url for (url,) in con.execute("SELECT url FROM fetches").fetchall()}
             status = con.execute("SELECT status FROM runs").fetchone()[0]
         before = len(server.requests)

@@ -17,11 +17,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import duckdb
 
 from testkit.loopback import LoopbackServer
 from testkit.outlet import ScriptedOutlet, month_script
 from testkit.revisit_month import SimulatedClock, month_problems, month_settings, run_night, write_seed
+from warehouse.db import open_snapshot
 
 
 def main() -> int:
@@ -56,7 +56,7 @@ def main() -> int:
 
 
 def night_events(db: Path, run_id: str) -> str:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         rows = con.execute("SELECT event, count(*) FROM article_events WHERE run_id = ? GROUP BY event "
                            "ORDER BY event", [run_id]).fetchall()
     return ", ".join(f"{event} {n}" for event, n in rows)
@@ -68,7 +68,7 @@ def summary(db: Path, curve: list[int], options) -> None:
     print(f"requests a week: {weeks} (of {sum(curve)}; every URL every night would be "
           f"{len(curve) * (options.articles + 1)})")
     print(f"last night / first night: {curve[-1]} / {curve[0]} = {curve[-1] / curve[0]:.1%}")
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         q = lambda sql: con.execute(sql).fetchone()  # noqa: E731
         print("version rows kept: {} for {} articles ({} with more than one version)".format(
             *q("SELECT count(*), (SELECT count(*) FROM articles), (SELECT count(DISTINCT doc_id) FROM "

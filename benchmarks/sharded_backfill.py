@@ -43,8 +43,8 @@ def _cli(args: list[str], env: dict, cwd: Path) -> tuple[float, str]:
 
 
 def _articles(db: Path) -> tuple[dict[str, int], dict[str, str]]:
-    import duckdb
-    with duckdb.connect(str(db), read_only=True) as con:
+    from warehouse.db import open_snapshot
+    with open_snapshot(db) as con:
         return (dict(con.execute("SELECT url, count(*) FROM fetches GROUP BY url").fetchall()),
                 dict(con.execute("SELECT url, content_sha256 FROM articles").fetchall()))
 

@@ -203,8 +203,8 @@ def _healthy(requests, port: int) -> bool:
 
 
 def _count_statuses(db: Path) -> dict:
-    import duckdb
-    with duckdb.connect(str(db), read_only=True) as con:
+    from warehouse.db import open_snapshot
+    with open_snapshot(db) as con:
         return dict(con.execute("SELECT outcome, count(*) FROM fetches GROUP BY outcome ORDER BY 2 DESC").fetchall())
 
 

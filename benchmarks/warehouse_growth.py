@@ -42,6 +42,7 @@ from testkit.doc_examples import example_statements
 from testkit.loopback import LoopbackServer, serve_conditional
 from testkit.prefect_server import PREFECT, free_port, start, stop, wait_for
 from testkit.synthetic_warehouse import build_warehouse
+from warehouse import lake
 
 NEW_URLS = 100
 CLI = [sys.executable, "-m", "mediamon.cli"]
@@ -49,14 +50,28 @@ _RUN_TIME_RE = re.compile(r"Run Time \(s\): real ([\d.]+)")
 
 
 def disk_use(folder: Path, db: Path) -> dict[str, int]:
-    """Bytes on disk of everything in the warehouse's folder, by part."""
-    parts = {"database": 0, "writer copy": 0, "archive": 0, "other": 0}
+    """Bytes on disk of everything in the warehouse's folder, by part (the lake's tables and catalog,
+    its search index, the single file's writer copy, the raw archive)."""
+    parts = {"database": 0, "search index": 0, "writer copy": 0, "archive": 0, "other": 0}
+    lake_folder = lake.lake_folder(db)
     for path in folder.rglob("*"):
         if path.is_file():
-            name = ("database" if path == db else "writer copy" if path.name.endswith(".writer.duckdb")
+            inside = lake_folder in path.parents
+            name = ("search index" if inside and lake.SEARCH in path.relative_to(lake_folder).parts[:1]
+                    else "database" if inside or path == db
+                    else "writer copy" if path.name.endswith(".writer.duckdb")
                     else "archive" if "archive" in path.relative_to(folder).parts[:1] else "other")
             parts[name] += path.stat().st_blocks * 512
     return parts
+
+
+def stored_bytes(db: Path) -> int:
+    """The warehouse's tables on disk: the lake's data and catalog (or the single file)."""
+    if db.is_file():
+        return db.stat().st_size
+    folder = lake.lake_folder(db)
+    return sum(p.stat().st_size for p in folder.rglob("*")
+               if p.is_file() and lake.SEARCH not in p.relative_to(folder).parts[:1])
 
 
 def _query(env: dict, db: Path, sql: str, cwd: Path) -> tuple[float | None, Finished]:
@@ -85,7 +100,7 @@ def build_size(size: int, folder: Path, workers: int, log) -> SizeResult:
     db = folder / "mediamon.duckdb"
     log(f"building {size:,} articles in {folder}")
     result.build = build_warehouse(db, size, workers=workers, log=lambda line: None)
-    result.file_bytes = db.stat().st_size
+    result.file_bytes = stored_bytes(db)
     result.disk_before = disk_use(folder, db)
     phases = ", ".join(f"{k} {v:.0f} s" for k, v in result.build.seconds.items())
     work = ", ".join(f"{k} {v:.0f} s" for k, v in result.build.work.items())

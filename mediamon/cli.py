@@ -3,28 +3,18 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from core.errors import MediamonError
 from mediamon.arguments import day, named_warc_files
-from mediamon.cli_support import (check_archive, check_database, err, execute, fail, out, settings_or_fail,
-                                  start_prefect)
+from mediamon.cli_support import (DbOption, check_archive, check_database, err, execute, fail, out,
+                                  settings_or_fail, start_prefect)
+from mediamon.read_commands import search, sql, status
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="mediamon: seed articles -> cited links -> fetch -> extract -> language -> dedupe -> DuckDB.")
-DbOption = Annotated[Optional[Path], typer.Option("--db", help="DuckDB file (default $MEDIAMON_DB, else ./mediamon.duckdb)")]
-
-
-class SearchFormat(str, Enum):
-    """How ``mediamon search`` prints its hits."""
-
-    TABLE = "table"
-    CSV = "csv"
-    JSON = "json"
 
 
 def _print_version(value: bool) -> None:
@@ -170,9 +160,11 @@ def reprocess(
     db: DbOption = None,
 ) -> None:
     """Re-extract, re-detect and re-dedupe from the raw archive (MEDIAMON_ARCHIVE_DIR); no network."""
+    from warehouse.sessions import warehouse_found
+
     first = day("--since", since)
     settings = settings_or_fail(db_path=db)
-    if not settings.db_path.exists():
+    if not warehouse_found(settings.db_path):
         fail(f"no database at {settings.db_path}: nothing to reprocess", 2)
     check_database(settings)
     start_prefect(settings)
@@ -181,64 +173,8 @@ def reprocess(
     execute(lambda: reprocess_flow(db_path=str(settings.db_path), since=first.isoformat() if first else None))
 
 
-def _snapshot(db: Optional[Path]):
-    """A read-only session on the published analyst database (never blocks a running writer)."""
-    from core.errors import WarehouseError
-    from warehouse.db import open_snapshot
-
-    settings = settings_or_fail(db_path=db)
-    if not settings.db_path.exists():
-        fail(f"no database at {settings.db_path}: run `mediamon run` first", 2)
-    try:
-        return open_snapshot(settings.db_path)
-    except WarehouseError as exc:
-        fail(str(exc), exc.exit_code)
-
-
-@app.command()
-def status(
-    db: DbOption = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="how many runs")] = 10,
-) -> None:
-    """What the last runs did, in a table."""
-    from mediamon.summary import print_runs
-    from warehouse.db import sql
-
-    with _snapshot(db) as con:
-        rows = con.execute(sql("recent_runs"), {"limit": limit}).fetchall()
-    print_runs(out, rows)
-
-
-@app.command()
-def search(
-    query: Annotated[str, typer.Argument(help="words to look for (any language; case is ignored)")],
-    db: DbOption = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="how many articles")] = 20,
-    output: Annotated[SearchFormat, typer.Option(
-        "--format", help="table for reading; csv or json (score, doc_id, url, title, language, snippet) to keep "
-        "the hits and join them with the articles view in SQL")] = SearchFormat.TABLE,
-    show_sql: Annotated[bool, typer.Option("--sql", hidden=True)] = False,
-) -> None:
-    """Full-text search over stored articles (title and text), best first; works while a run writes."""
-    from core.errors import WarehouseError
-    from mediamon.summary import print_search, write_hits
-    from warehouse.search_index import search as search_index
-
-    if show_sql:
-        fail("--sql: search runs on its own index, not in SQL: keep the hits with `mediamon search WORDS "
-             "--format csv > hits.csv` and join them with the articles view (docs/analysts.md, Full-text search)", 2)
-    if not query.strip():
-        fail("search needs some words", 2)
-    with _snapshot(db):  # a database this mediamon can read, else one line
-        pass
-    try:
-        hits = search_index(settings_or_fail(db_path=db).db_path, query, limit)
-    except WarehouseError as exc:
-        fail(str(exc), exc.exit_code)
-    if output is SearchFormat.TABLE:
-        print_search(out, query, hits)
-    else:
-        write_hits(sys.stdout, hits, output.value)
+app.command()(status)
+app.command()(search)
 
 
 @app.command()
@@ -254,27 +190,7 @@ def serve(
     serve_until_stopped(settings_or_fail(seeds_dir=seeds, db_path=db))
 
 
-@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
-def sql(
-    ctx: typer.Context,
-    db: DbOption = None,
-    command: Annotated[Optional[str], typer.Option(
-        "--command", "-c", show_default=False, help="run this SQL and exit (else an interactive shell; SQL on "
-        "standard input runs too)")] = None,
-) -> None:
-    """A DuckDB shell on the analyst database, read-only.
-
-    Options after -- go to the duckdb shell (e.g. -- -csv, -- -json)."""
-    from mediamon.shell import run_shell, shell_arguments, shell_binary
-
-    try:
-        binary = shell_binary()
-    except MediamonError as exc:
-        fail(str(exc), exc.exit_code)
-    with _snapshot(db):  # a database this mediamon can read, else one line
-        pass
-    settings = settings_or_fail(db_path=db)
-    raise typer.Exit(run_shell(shell_arguments(binary, settings.db_path, command, list(ctx.args))))
+app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(sql)
 
 
 def _usage_error(exc: typer.TyperException) -> int:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import gc
 import logging
 import os
+from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -16,6 +18,9 @@ from core.errors import Interrupted, MediamonError, SettingsError
 from core.settings import load_settings
 from flows.heartbeats import without_heartbeats
 
+DbOption = Annotated[Optional[Path], typer.Option(
+    "--db", help="the warehouse: a path such as ./mediamon.duckdb, whose data lives in the folder beside it "
+    "named mediamon.lake (or that folder itself) (default $MEDIAMON_DB, else ./mediamon.duckdb)")]
 err = Console(stderr=True)
 out = Console()
 if not out.is_terminal:  # piped or captured: do not squeeze tables into 80 columns

@@ -60,11 +60,10 @@ def _write_seed(folder: Path, urls: list[str]) -> None:
 
 
 def _read_back(db: Path, cases, urls: list[str], server) -> tuple[CaseResult, ...]:
-    import duckdb
-
     from extractors.links import canonical_url
+    from warehouse.db import open_snapshot
 
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         results = []
         for case, url in zip(cases, urls):
             canonical = canonical_url(url)
@@ -80,6 +79,7 @@ def run_scenario(workdir: Path, settings: dict[str, str], drip_every: float) -> 
     """Serve the cases, run `mediamon run` over a seed citing them, read back what it stored. ``settings``:
     environment variables for the run (MEDIAMON_*, and PREFECT_API_URL to report to a running server)."""
     from testkit.misbehaving import MisbehavingServer, install_cases
+    from warehouse.sessions import warehouse_found
 
     with MisbehavingServer() as server:
         cases = install_cases(server, drip_every)
@@ -95,7 +95,7 @@ def run_scenario(workdir: Path, settings: dict[str, str], drip_every: float) -> 
         done = subprocess.run([*_mediamon_command(), "run", "--seeds", str(workdir / "seeds"), "--db", str(db)],
                               env=env, cwd=workdir, capture_output=True, text=True, timeout=600)
         seconds = time.monotonic() - started
-        results = _read_back(db, cases, urls, server) if db.exists() else ()
+        results = _read_back(db, cases, urls, server) if warehouse_found(db) else ()
         cited = {case.path for case in cases}
         others = Counter(r.path for r in server.requests if r.path not in cited)
         return ScenarioRun(seconds, done.returncode, done.stdout + done.stderr, results,

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import duckdb
+from warehouse.db import open_snapshot
 
 from core.settings import Settings
 from engine import jobs
@@ -67,7 +67,7 @@ def month_problems(db: Path, outlet: ScriptedOutlet) -> list[str]:
     """Every way the published database differs from what the script says mediamon must have seen:
     each article's events and number of versions (so no unchanged article has a second version)."""
     urls = outlet.urls()
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         events: dict[str, Counter] = {}
         for url, event in con.execute("SELECT url, event FROM article_events").fetchall():
             events.setdefault(url, Counter())[event] += 1

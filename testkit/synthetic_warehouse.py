@@ -2,9 +2,10 @@
 
 The warehouse is opened with the project's own code (``Warehouse.open``, which creates the schema,
 then ``fill_pending`` as every run does), its tables are filled in large Arrow batches, and it is
-published with ``Warehouse.publish`` (whatever the storage needs to make it readable). Every table
-the pipeline writes gets the rows a warehouse that has run for months holds
-(``testkit.synthetic_history`` decides what happened to each article):
+ended with ``Warehouse.publish`` (whatever the storage does at the end of a run: the lake's files
+compacted; with the single-file storage, the analyst copy). Every table the pipeline writes gets
+the rows a warehouse that has run for months holds (``testkit.synthetic_history`` decides what
+happened to each article):
 
 - ``documents`` with texts from ``testkit.synthetic_articles`` (their fingerprints, LSH buckets and
   anchors derived from the project's own fingerprints of the paragraphs, see there);

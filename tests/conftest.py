@@ -47,6 +47,13 @@ def aeb_pages() -> dict[str, dict]:
 
 
 @pytest.fixture
+def file_storage(monkeypatch):
+    """The warehouse on a DuckDB file whatever ``MEDIAMON_STORAGE`` says: for the tests of the file
+    itself (its migrations, its publish copy, its working copy, DuckDB's errors on it)."""
+    monkeypatch.setenv("MEDIAMON_STORAGE", "file")
+
+
+@pytest.fixture
 def server():
     with LoopbackServer() as srv:
         yield srv

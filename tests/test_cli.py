@@ -3,11 +3,11 @@ import os
 import subprocess
 import sys
 
-import duckdb
 import pytest
 
 from core.settings import bundled_seeds_dir
 from testkit.loopback import seed_citing
+from warehouse.db import open_snapshot
 
 
 def mediamon(*args, env=None, cwd=None, timeout=180):
@@ -41,13 +41,11 @@ def test_unwritable_database_is_exit_1(tmp_path):
 
 def test_newer_schema_is_exit_2(tmp_path):
     from warehouse import Warehouse
-    from warehouse.db import latest_version
+    from warehouse.lake_schema import latest_lake_version
 
     db = tmp_path / "m.duckdb"
     with Warehouse.open(db) as warehouse:
-        warehouse.publish()
-    with duckdb.connect(str(db)) as con:
-        con.execute("INSERT INTO schema_version (version, name) VALUES (?, 'future')", [latest_version() + 1])
+        warehouse.con.execute("INSERT INTO lake_schema_version VALUES (?, 'future', now())", [latest_lake_version() + 1])
     result = mediamon("status", "--db", str(db), cwd=tmp_path)
     assert result.returncode == 2 and "newer than this mediamon" in result.stderr
     assert "Traceback" not in result.stderr
@@ -73,7 +71,7 @@ def test_run_then_status(tmp_path, server, cli_prefect):
 
     status = mediamon("status", "--db", str(tmp_path / "m.duckdb"), cwd=tmp_path)
     assert status.returncode == 0 and "nightly" in status.stdout and "completed" in status.stdout
-    with duckdb.connect(str(tmp_path / "m.duckdb"), read_only=True) as con:
+    with open_snapshot(tmp_path / "m.duckdb") as con:
         assert con.execute("SELECT outcome FROM fetches ORDER BY url").fetchall() == [("ok",), ("http_error",)]
 
 

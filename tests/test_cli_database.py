@@ -10,7 +10,10 @@ import pytest
 
 from tests.test_cli import mediamon
 from tests.warehouse.test_db_file import other_application, published
-from warehouse.db import latest_version
+from tests.warehouse.test_store import text_of
+from warehouse import Warehouse, lake
+from warehouse.db import open_snapshot
+from warehouse.lake_schema import latest_lake_version
 from warehouse.snapshot import writer_path
 
 READERS = [("status",), ("search", "karabakh"), ("sql", "-c", "SELECT 1")]
@@ -81,7 +84,7 @@ def test_backfill_into_what_cannot_be_a_database(tmp_path, make, code, fragment)
     db = tmp_path / "m.duckdb"
     make(db)
     one_line_error(backfill(db, tmp_path), code, fragment)
-    assert not writer_path(db).exists()
+    assert not lake.lake_folder(db).exists() and not writer_path(db).exists()
 
 
 def test_backfill_into_a_missing_folder(tmp_path):
@@ -95,11 +98,11 @@ def test_backfill_in_a_read_only_folder(tmp_path, make_unwritable, existing):
     db = folder / "m.duckdb"
     if existing:
         published(db)
-        writer_path(db).unlink()
+        make_unwritable(lake.lake_folder(db))  # where a run writes: the lake's own folder
     make_unwritable(folder)
-    line = one_line_error(backfill(db, tmp_path), 1, "so that folder must be writable")
+    line = one_line_error(backfill(db, tmp_path), 1, "cannot write")
     assert str(folder) in line
-    assert sorted(os.listdir(folder)) == (["m.duckdb", "m.search"] if existing else [])  # with its search index
+    assert sorted(os.listdir(folder)) == (["m.lake"] if existing else [])  # the search index inside
     if existing:  # reading needs no write access
         assert mediamon("status", "--db", str(db), cwd=tmp_path).returncode == 0
 
@@ -111,7 +114,8 @@ def test_backfill_while_another_run_writes(tmp_path):
                                str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "open"
-        one_line_error(backfill(db, tmp_path), 1, f"another mediamon run is writing this database ({writer_path(db)} is locked")
+        one_line_error(backfill(db, tmp_path), 1,
+                       f"another mediamon run is writing this database ({lake.lake_folder(db)} is locked, PID")
     finally:
         holder.kill()
         holder.wait()
@@ -119,15 +123,16 @@ def test_backfill_while_another_run_writes(tmp_path):
 
 def test_backfill_into_a_newer_schema(tmp_path):
     db = published(tmp_path / "m.duckdb")
-    writer_path(db).unlink()
-    with duckdb.connect(str(db)) as con:
-        con.execute("INSERT INTO schema_version (version, name) VALUES (?, 'future')", [latest_version() + 1])
+    with Warehouse.open(db) as warehouse:
+        warehouse.con.execute("INSERT INTO lake_schema_version VALUES (?, 'future', now())",
+                              [latest_lake_version() + 1])
     one_line_error(backfill(db, tmp_path), 2, "newer than this mediamon understands")
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("file_storage")
 def test_a_run_that_cannot_replace_the_analyst_file(tmp_path, server, make_unwritable, cli_prefect):
-    """The run completes in its working copy; replacing the analyst file fails: one line, exit 1, no
+    """MEDIAMON_STORAGE=file: the run completes in its working copy; replacing the analyst file fails: one line, exit 1, no
     half-written copy left; the next run that can replace it publishes what the first one stored."""
     from testkit.loopback import Reply, html_page
 
@@ -145,10 +150,25 @@ def test_a_run_that_cannot_replace_the_analyst_file(tmp_path, server, make_unwri
     subprocess.run(["chattr", "-i", str(db)], capture_output=True)
     again = mediamon("backfill", "--urls", "urls.txt", "--db", str(db), cwd=tmp_path, env=env)
     assert again.returncode == 0, again.stderr
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         assert con.execute("SELECT count(*) FROM articles WHERE url = ?", [url]).fetchone()[0] == 1
 
 
 def test_backfill_under_a_file(tmp_path):
     (tmp_path / "notes.txt").write_text("a file, not a folder\n")
     one_line_error(backfill(tmp_path / "notes.txt" / "m.duckdb", tmp_path), 2, "notes.txt is a file, not a folder")
+
+
+def test_a_single_file_warehouse_converts_on_first_use_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("MEDIAMON_STORAGE", "file")
+    db = published(tmp_path / "m.duckdb")              # an earlier mediamon's file, its copy and its index
+    monkeypatch.delenv("MEDIAMON_STORAGE")
+    result = mediamon("status", "--db", str(db), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"mediamon: converted {db} into the lake {tmp_path / 'm.lake'}, every row kept "
+        f"(the file is kept as m.pre-lake.duckdb until you remove it)"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.lake", "m.pre-lake.duckdb"]
+    assert (tmp_path / "m.lake" / "search").is_dir()   # the index moved in
+    found = mediamon("search", "--db", str(db), "--format", "csv", text_of(1).split()[0], cwd=tmp_path)
+    assert found.returncode == 0 and "http://x.example/a" in found.stdout and found.stderr == "", found.stderr

@@ -2,12 +2,12 @@
 counted and named, and the other seeds run."""
 import random
 
-import duckdb
 import pytest
 
 from tests.test_cli import mediamon
 from tests.test_cli_database import one_line_error
 from testkit.loopback import Reply, html_page
+from warehouse.db import open_snapshot
 
 
 @pytest.mark.parametrize("content, fragment", [
@@ -47,7 +47,7 @@ def test_a_bad_seed_file_is_skipped_and_the_others_run(tmp_path, server, cli_pre
     assert "skipped seed seeds/b.txt: not UTF-8 text (byte 0xf0 on line 1)" in result.stderr
     assert "skipped seed seeds/c.txt: empty (no words)" in result.stderr
     assert "seed files skipped (see warnings)" in result.stdout
-    with duckdb.connect(str(tmp_path / "m.duckdb"), read_only=True) as con:
+    with open_snapshot(tmp_path / "m.duckdb") as con:
         assert con.execute("SELECT title FROM seeds").fetchall() == [("Diaspora groups respond to the election",)]
         assert con.execute("SELECT url, outcome FROM fetches").fetchall() == [(page, "ok")]
 

@@ -8,11 +8,11 @@ import subprocess
 import sys
 from dataclasses import replace
 
-import duckdb
 import pytest
 
 from mediamon.arguments import named_warc_files
 from testkit import warcs
+from warehouse.db import open_snapshot
 
 PAGES = warcs.pages(12)
 HTML_PER_FILE = 2
@@ -61,7 +61,7 @@ def mediamon(cwd, *args, env):
 
 
 def stored(db):
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         return con.execute("SELECT url, outcome FROM fetches").fetchall()
 
 

@@ -3,12 +3,12 @@ import pytest
 import subprocess
 import time
 
-import duckdb
 import requests
 
 from tests.conftest import PREFECT, ROOT
 from testkit.prefect_server import start, stop, wait_for
 from testkit.loopback import Reply, html_page
+from warehouse.db import open_snapshot
 
 
 @pytest.mark.slow
@@ -51,7 +51,7 @@ def test_nightly_deployment_on_a_server_and_a_worker(prefect_server, server, tmp
     finally:
         stop(worker)
 
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         assert con.execute("SELECT flow, status, urls_planned, new_articles FROM runs").fetchall() == [
             ("nightly", "completed", 1, 1)]
         assert con.execute("SELECT url FROM articles").fetchall() == [(page,)]

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from testkit.doc_examples import code_blocks as _code_blocks  # the docs' code blocks, as benchmarks read them
+from warehouse.db import open_snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -170,7 +171,7 @@ def _article_page(url: str, text: str, title: str, language: str):
 
 @pytest.fixture(scope="module")
 def small_warehouse(tmp_path_factory) -> Path:
-    """A published analyst database with seeds, citations, articles (one a copy of the seed), a failed
+    """A warehouse with seeds, citations, articles (one a copy of the seed), a failed
     fetch, a finished run and its search index: what the docs' examples query."""
     from core.records import FetchResult, Language, Outcome, Page
     from extractors.fingerprint import fingerprint
@@ -202,7 +203,7 @@ def small_warehouse(tmp_path_factory) -> Path:
 
 
 def test_the_small_warehouse_holds_what_the_examples_need(small_warehouse):
-    with duckdb.connect(str(small_warehouse), read_only=True) as con:
+    with open_snapshot(small_warehouse) as con:
         assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 2
         assert con.execute("SELECT count(*) FROM duplicates WHERE kind = 'exact'").fetchone()[0] == 1
 
@@ -230,7 +231,7 @@ def search_hits(small_warehouse, tmp_path_factory) -> Path:
 def test_every_sql_example_runs_verbatim_on_a_published_warehouse(small_warehouse, search_hits, monkeypatch,
                                                                  doc, index, sql):
     monkeypatch.chdir(search_hits)  # where the docs' `mediamon search ... > hits.csv` wrote its file
-    with duckdb.connect(str(small_warehouse), read_only=True) as con:
+    with open_snapshot(small_warehouse) as con:
         con.execute(sql).fetchall()
 
 
@@ -241,7 +242,7 @@ def test_there_are_sql_examples_and_the_search_example_finds_the_seed_copy(small
     assert (search_hits / "hits.csv").is_file(), "the docs show no `mediamon search \"...\" --format csv > hits.csv`"
     search = next(body for _, _, body in examples if "read_csv('hits.csv')" in body and "url" in body)
     monkeypatch.chdir(search_hits)
-    with duckdb.connect(str(small_warehouse), read_only=True) as con:
+    with open_snapshot(small_warehouse) as con:
         cursor = con.execute(search)
         columns = [d[0] for d in cursor.description]
         urls = [row[columns.index("url")] for row in cursor.fetchall()]

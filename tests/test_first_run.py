@@ -37,5 +37,5 @@ def test_mediamon_run_on_a_fresh_home_with_both_cores_busy(server, tmp_path):
     assert "Traceback" not in result.stdout + result.stderr
     assert result.returncode == 0, result.stderr[-2000:]
     assert (home / ".prefect").is_dir()  # Prefect's home really was new
-    assert (tmp_path / "mediamon.duckdb").is_file() and (tmp_path / "mediamon.archive").is_dir()
+    assert (tmp_path / "mediamon.lake" / "catalog.sqlite").is_file() and (tmp_path / "mediamon.archive").is_dir()
     print(f"first run on a fresh home with {len(burners)} busy cores: {seconds:.1f} s")

@@ -6,10 +6,10 @@ import subprocess
 import sys
 import time
 
-import duckdb
 import pytest
 
 from testkit.loopback import Reply, html_page
+from warehouse.db import open_snapshot
 
 URLS = 60
 DELAY = 0.15  # seconds between requests to the one host: the run takes ~9 s undisturbed
@@ -63,7 +63,7 @@ def test_a_signal_keeps_what_was_fetched_and_the_rerun_fetches_only_the_rest(ser
     lines = [line for line in stderr.splitlines() if line.strip()]
     assert lines[-1].startswith("mediamon: interrupted:"), stderr  # the one line, after any progress lines
     assert all(line.startswith("mediamon: fetching: ") for line in lines[:-1]), stderr
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         stored = {url for (url,) in con.execute("SELECT url FROM fetches").fetchall()}
         [(status, planned)] = con.execute("SELECT status, urls_planned FROM runs").fetchall()
         articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]

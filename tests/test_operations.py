@@ -5,11 +5,12 @@ import subprocess
 import sys
 import threading
 
-import duckdb
 import pytest
 
+from mediamon.shell import attach_lines
 from testkit.loopback import Reply, html_page
-from warehouse.snapshot import writer_path
+from warehouse.db import open_snapshot
+from warehouse.lake import lake_folder
 
 pytestmark = pytest.mark.slow  # real Prefect servers, subprocesses, kill -9
 
@@ -33,7 +34,7 @@ def cli_run(seeds, db, env, *flags: str) -> subprocess.Popen:
 
 def state(db) -> dict:
     """Everything a converged database must agree on (ids and hashes, not timestamps)."""
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         q = lambda sql: sorted(con.execute(sql).fetchall())  # noqa: E731
         return {
             "seeds": q("SELECT seed_id, content_sha256 FROM seeds"),
@@ -97,7 +98,7 @@ def test_kill_9_at_several_points_then_rerun_converges(server, cited_site, tmp_p
         rerun = cli_run(seeds, db, env)
         assert rerun.wait(timeout=120) == 0, rerun.stderr.read()
         assert state(db) == expected, f"after kill at request {k}"
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         statuses = [s for (s,) in con.execute("SELECT status FROM runs ORDER BY started_at").fetchall()]
     assert statuses == ["crashed", "completed"] * len(kill_points)
 
@@ -109,24 +110,27 @@ def test_an_analyst_session_open_across_a_run(server, cited_site, tmp_path, pref
     first = cli_run(seeds, db, env)
     assert first.wait(timeout=120) == 0, first.stderr.read()
 
-    # an analyst keeps a read-only session open for the whole next run
+    # an analyst opens the warehouse as docs/analysts.md says (`mediamon sql --print-attach` lines in
+    # a plain DuckDB session) and keeps one transaction open for the whole next run
+    opening = attach_lines(lake_folder(db))
     analyst = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
+        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(); [c.execute(l) for l in sys.argv[1:]]; "
+         "c.execute('BEGIN TRANSACTION'); "
          "print(c.execute('SELECT count(*) FROM seeds').fetchone()[0], flush=True); sys.stdin.readline(); "
-         "print(c.execute('SELECT count(*) FROM seeds').fetchone()[0], flush=True)", str(db)],
+         "print(c.execute('SELECT count(*) FROM seeds').fetchone()[0], flush=True)", *opening],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert analyst.stdout.readline().strip() == "1"
     (seeds / "t.txt").write_text("A second seed, added for the next nightly run, citing nothing new.\n")
 
-    # while the run fetches, fresh read-only sessions open and query the published database
+    # while the run fetches, fresh read-only sessions open and query the warehouse
     fresh_connects = []
     probes = threading.Semaphore(3)
 
     def connect_during_run(request):
         if probes.acquire(blocking=False):
-            probe = subprocess.run([sys.executable, "-c", "import duckdb, sys; "
-                                    "print(duckdb.connect(sys.argv[1], read_only=True)"
-                                    ".execute('SELECT count(*) FROM seeds').fetchone()[0])", str(db)],
+            probe = subprocess.run([sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(); "
+                                    "[c.execute(l) for l in sys.argv[1:]]; "
+                                    "print(c.execute('SELECT count(*) FROM seeds').fetchone()[0])", *opening],
                                    capture_output=True, text=True, timeout=60)
             fresh_connects.append((probe.returncode, probe.stdout.strip(), probe.stderr[-300:]))
         return Reply(200, article(int(request.path.rsplit("/", 1)[1]) % 20), {"Content-Type": "text/html"})
@@ -136,20 +140,21 @@ def test_an_analyst_session_open_across_a_run(server, cited_site, tmp_path, pref
     second = cli_run(seeds, db, env, "--all")  # every page fetched again, though none is due yet
     try:
         assert second.wait(timeout=180) == 0, second.stderr.read()
-        assert fresh_connects == [(0, "1", "")] * 3     # every fresh connect during the run succeeded
+        # every fresh session succeeded and sees what is committed (the new seed, stored before any fetch)
+        assert fresh_connects == [(0, "2", "")] * 3
         analyst.stdin.write("\n")
         analyst.stdin.flush()
         assert analyst.stdout.readline().strip() == "1"  # the open session still reads its snapshot
     finally:
         analyst.kill()
         analyst.wait()
-    with duckdb.connect(str(db), read_only=True) as con:   # a new session sees the new seed
+    with open_snapshot(db) as con:   # a new session sees the new seed
         assert con.execute("SELECT count(*) FROM seeds").fetchone()[0] == 2
 
 
 def versions(db) -> dict:
     """Every version and event of every article (ids, hashes and kinds, not timestamps)."""
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         q = lambda sql: sorted(con.execute(sql).fetchall())  # noqa: E731
         return {"versions": q("SELECT doc_id, version, content_sha256, is_latest FROM article_versions"),
                 "events": q("SELECT doc_id, event, version FROM article_events")}
@@ -190,7 +195,7 @@ def test_kill_9_during_a_revisit_run_loses_no_version(server, cited_site, tmp_pa
                 server.route(f"/p/{n}", counting)
             victim["proc"] = cli_run(seeds, db, env, "--all")
             assert victim["proc"].wait(timeout=120) == -signal.SIGKILL, f"kill point {kill_at} was not reached"
-            with duckdb.connect(str(writer_path(db)), read_only=True) as con:  # what the killed run committed
+            with open_snapshot(db) as con:  # what the killed run committed
                 kept = con.execute("SELECT count(*) FROM document_versions").fetchone()[0]
             assert 0 < kept < 24, f"the kill at request {kill_at} did not fall between two commits ({kept})"
             serve(edited)

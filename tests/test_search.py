@@ -3,10 +3,10 @@ import json
 import subprocess
 import sys
 
-import duckdb
 
 from flows.runs import backfill_urls
 from testkit.loopback import Reply, html_page
+from warehouse.db import open_snapshot
 
 PAGES = {
     "/tr": ("Karabağ'da seçim tepkisi", ["Diaspora örgütleri Karabağ'daki sözde seçimlere tepki gösterdi. " * 6], "tr"),
@@ -39,7 +39,7 @@ def test_search_finds_articles_in_any_script(server, loopback_env):
     hits = cli("search", "budget", "--db", str(db), "--format", "csv", "--limit", "5")
     assert hits.returncode == 0, hits.stderr
     (loopback_env / "hits.csv").write_text(hits.stdout)
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         rows = con.execute("SELECT h.score, a.url, a.language FROM read_csv(?) h JOIN articles a USING (doc_id)",
                            [str(loopback_env / "hits.csv")]).fetchall()
     assert [(url, language) for _, url, language in rows] == [(server.url("/en"), "en")] and rows[0][0] > 0

@@ -5,11 +5,11 @@ import os
 import signal
 import subprocess
 import sys
-import duckdb
 import pytest
 
 from testkit.loopback import Reply, html_page, seed_citing
 from testkit.prefect_server import PREFECT, api_session, wait_for
+from warehouse.db import open_snapshot
 
 API = api_session()
 
@@ -58,7 +58,7 @@ def test_served_nightly_runs_store_their_articles_one_after_another(prefect_serv
                                   "--watch-timeout", "300"], env=env, capture_output=True, text=True, timeout=360)
             if run.returncode != 0:
                 raise AssertionError(run.stdout + run.stderr + stop_serving(served)[-4000:])
-        with duckdb.connect(str(db), read_only=True) as con:
+        with open_snapshot(db) as con:
             assert con.execute("SELECT url FROM articles").fetchall() == [(page,)]
             assert con.execute("SELECT flow, status, urls_planned FROM runs ORDER BY started_at").fetchall() == [
                 ("nightly", "completed", 1), ("nightly", "completed", 0)]
@@ -94,7 +94,7 @@ def test_sigterm_during_a_served_run_records_it_interrupted_in_one_line(prefect_
     lines = stderr.splitlines()
     assert lines[-1] == "mediamon: stopped serving"
     assert lines[-2].startswith("mediamon: flow run ") and "planned URLs done" in lines[-2], stderr
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         assert con.execute("SELECT flow, status, urls_planned FROM runs").fetchall() == [("nightly", "interrupted", URLS)]
         assert 4 <= con.execute("SELECT count(*) FROM fetches").fetchone()[0] < URLS  # what was fetched is kept
     flow_run = API.get(f"{api}/flow_runs/{run.json()['id']}", timeout=30).json()

@@ -123,11 +123,26 @@ def migrate(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> int:
 
 
 def open_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to a published analyst database whose schema is this mediamon's.
+    """A read-only session on the warehouse ``path`` names, whose schema is this mediamon's: the
+    current snapshot of its lake (warehouse.lake), or with ``MEDIAMON_STORAGE=file`` the published file.
 
-    Anything else is one line: no file, a folder, a file that is not DuckDB, a database without
+    Anything else is one line: nothing there, a folder, a file that is not DuckDB, a database without
     mediamon data, another application's database, a schema older or newer than this mediamon's."""
+    from warehouse import lake
+
     path = Path(path)
+    if lake.storage_from_env() == "lake":
+        lake.check_db_path(path)
+        folder = lake.lake_folder(path)
+        if not (folder / lake.CATALOG).is_file():
+            raise DatabaseUnavailable(f"no database at {path}: run `mediamon run` first")
+        return lake.open_reader(folder)
+    return open_file_snapshot(path)
+
+
+def open_file_snapshot(path: Path, *, older_ok: bool = False) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to a DuckDB-file warehouse (``older_ok``: of any schema this mediamon
+    can upgrade, as the lake's conversion reads it)."""
     if path.is_dir():
         raise DatabaseUnusable(f"database path {path} is a folder: give --db the database file")
     if not path.is_file():
@@ -136,21 +151,21 @@ def open_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
         raise DatabaseUnusable(f"{path} is an empty file with no mediamon data yet: run `mediamon run --db {path}`")
     con = connect_read_only(path)
     try:
-        _check_readable(path, contents(con))
+        _check_readable(path, contents(con), older_ok)
     except BaseException:
         con.close()
         raise
     return con
 
 
-def _check_readable(path: Path, found: Contents) -> None:
+def _check_readable(path: Path, found: Contents, older_ok: bool = False) -> None:
     refuse_foreign(path, found, writing=False)
     if found.kind == "empty":
         raise DatabaseUnusable(f"{path} holds no mediamon data yet: run `mediamon run --db {path}`")
     latest = latest_version()
     if found.version > latest:
         raise _too_new(path, found.version)
-    if found.version < latest:
+    if found.version < latest and not older_ok:
         raise DatabaseUnusable(f"{path} has schema v{found.version}, older than this mediamon's v{latest}: "
                                f"any writing command upgrades it (`mediamon run --db {path}`)")
 

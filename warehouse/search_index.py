@@ -1,9 +1,9 @@
-"""Full-text search: a Tantivy index in a folder beside the database, which a run only adds to.
+"""Full-text search: a Tantivy index in the warehouse's folder, which a run only adds to.
 
 The database is the source of truth; the index is derived from its ``documents`` (title and text,
-BM25) and lives in ``<database name>.search/``. Tantivy keeps the index as segments: each batch
-the writer commits adds a small segment (its changed articles deleted by ``doc_id`` then added
-again), segments are merged in the background, and a reader in another process opens the last
+BM25) and lives in the lake's ``search/`` folder (``index_path``). Tantivy keeps the index as
+segments: each batch the writer commits adds a small segment (its changed articles deleted by
+``doc_id`` then added again), segments are merged in the background, and a reader in another process opens the last
 commit without waiting for the writer. So a run's search cost follows the run's articles, and
 search reads only the postings of the query's words.
 
@@ -55,9 +55,15 @@ class SearchIndexUnavailable(WarehouseError):
     """The search index cannot be read (missing, being rebuilt, damaged): one line, exit 1."""
 
 
-def index_path(db_path: Path) -> Path:
-    """Where the search index of the database ``db_path`` lives: ``<name>.search`` beside it."""
+def index_path(db_path: Path, storage: str | None = None) -> Path:
+    """Where the search index of the database ``db_path`` lives: ``search/`` inside its lake folder
+    (warehouse.lake); with the file storage, ``<name>.search`` beside the file. ``storage``: default
+    ``MEDIAMON_STORAGE``."""
+    from warehouse import lake
+
     db_path = Path(db_path)
+    if (storage or lake.storage_from_env()) == "lake":
+        return lake.lake_folder(db_path) / lake.SEARCH
     stem = db_path.name[: -len(".duckdb")] if db_path.name.endswith(".duckdb") else db_path.name
     return db_path.with_name(f"{stem}.search")
 

@@ -27,7 +27,7 @@ _READ_ROWS = 2_000  # documents read at a time by a rebuild
 _TANTIVY_ERRORS = (ValueError, OSError)
 
 
-def _to_stderr(line: str) -> None:
+def say_on_stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
@@ -39,7 +39,7 @@ class SearchWriter:
 
     @classmethod
     def open(cls, folder: Path, con: duckdb.DuckDBPyConnection,
-             say: Callable[[str], None] = _to_stderr) -> "SearchWriter":
+             say: Callable[[str], None] = say_on_stderr) -> "SearchWriter":
         """The writer of the index at ``folder``, in step with the database ``con``."""
         remove_leftovers(folder)
         search, why = cls._open_existing(folder)
@@ -94,7 +94,7 @@ class SearchWriter:
 
     @classmethod
     def rebuild(cls, folder: Path, con: duckdb.DuckDBPyConnection, why: str,
-                say: Callable[[str], None] = _to_stderr) -> "SearchWriter":
+                say: Callable[[str], None] = say_on_stderr) -> "SearchWriter":
         """Build the index from every stored article in a folder beside ``folder``, then put it in place."""
         if folder.exists() and (not folder.is_dir() or not is_ours(folder)):
             raise DatabaseUnusable(f"{folder} is not a mediamon search index (the database's index goes there): "

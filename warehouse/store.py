@@ -17,15 +17,16 @@ import pyarrow as pa
 from core.records import FetchResult, Fingerprint, Language, Outcome, Page, Seed, Validators
 from core.revisit import PlanReason, RevisitPolicy
 from warehouse.archived import archived_pages, fill_seed_dates
-from warehouse.db import check_writable, connect, run_staged, sql, storage_failures, transaction
+from warehouse.db import run_staged, sql, storage_failures, transaction
 from warehouse.fetch_rows import fetch_log_table, fetch_row
 from warehouse.dedupe import DuplicatePair, IndexEntry, index_backlog, index_documents
 from warehouse.changes import Attempt
-from warehouse.search_index import IndexedArticle, index_path
 from warehouse.search_writer import SearchWriter
+from warehouse.sessions import Session, indexed, open_session, ready_search
 from warehouse.revisions import Kept, checks_of, doc_id_for, review  # noqa: F401 (doc_id_for: callers import it from here)
 from warehouse.schedule import PlannedCheck, plan_checks, watch_citations, web_archive_done
-from warehouse.snapshot import bootstrap, publish, remove_partial_copies, writer_path
+from warehouse.snapshot import publish
+from warehouse import lake_maintenance
 
 
 FETCHED = frozenset({Outcome.OK, Outcome.NOT_MODIFIED})
@@ -63,44 +64,44 @@ def _writes(method):
     """A Warehouse method that writes: DuckDB failing to write is one line (``storage_failures``)."""
     @functools.wraps(method)
     def guarded(self, *args, **kwargs):
-        with storage_failures(self.working or "the database"):
+        with storage_failures(self.working):
             return method(self, *args, **kwargs)
     return guarded
 
 
 class Warehouse:
-    """The writer's session: a private working database, published to the analyst path.
+    """The writer's session on the warehouse (warehouse.sessions: the lake, or a DuckDB file).
 
-    Use as a context manager; ``publish()`` makes what is committed visible to analysts.
+    Use as a context manager; ``publish()`` ends a stretch of writing: the lake's files compacted
+    (the file storage: its working copy published onto the analyst path).
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, near_threshold: float = 0.7,
-                 working: Path | None = None, analyst: Path | None = None,
-                 clock: Callable[[], datetime] = _now, revisit: RevisitPolicy = RevisitPolicy(),
-                 search: SearchWriter | None = None) -> None:
-        self.con = con
-        self.search = search  # the full-text index beside the database, fed after each batch commit
+    def __init__(self, session: Session, near_threshold: float = 0.7, clock: Callable[[], datetime] = _now,
+                 revisit: RevisitPolicy = RevisitPolicy(), search: SearchWriter | None = None) -> None:
+        self.session, self.con = session, session.con
+        self.search = search  # the full-text index, fed after each batch commit
         self.near_threshold = near_threshold
-        self.working, self.analyst = working, analyst
         self.clock, self.revisit = clock, revisit  # what time it is; when URLs are checked again
+
+    @property
+    def working(self) -> Path:
+        """Where the writes go: the lake folder (or the file storage's working copy)."""
+        return self.session.working
 
     @classmethod
     def open(cls, path: Path, near_threshold: float = 0.7, memory_limit: str | None = None,
-             clock: Callable[[], datetime] = _now, revisit: RevisitPolicy = RevisitPolicy()) -> "Warehouse":
-        """Open the writer for the analyst database ``path`` (creating it on first use).
+             clock: Callable[[], datetime] = _now, revisit: RevisitPolicy = RevisitPolicy(),
+             storage: str | None = None) -> "Warehouse":
+        """Open the writer for the warehouse ``path`` names (created on first use; a DuckDB-file
+        warehouse there is converted into the lake first), its search index brought in step.
 
-        An existing file at ``path`` is checked first (``check_writable``): mediamon writes only a
-        database it created (or an empty one), of a schema it knows. Its search index is brought in
-        step with it (warehouse.search_writer: a crashed run's backlog indexed, a missing index rebuilt)."""
-        analyst = Path(path)
-        working = writer_path(analyst)
-        check_writable(analyst)
-        bootstrap(working, analyst)
-        warehouse = cls(connect(working, memory_limit), near_threshold, working, analyst, clock, revisit)
+        mediamon writes only a warehouse it created, of a schema it knows. ``storage``: ``lake``
+        (warehouse.lake) or ``file`` (a DuckDB file published by copy); default ``MEDIAMON_STORAGE``."""
+        session, search_folder = open_session(Path(path), memory_limit, storage)
+        warehouse = cls(session, near_threshold, clock, revisit)
         try:
-            remove_partial_copies(analyst)
-            warehouse.con.execute(sql("mark_crashed_runs"))
-            warehouse.search = SearchWriter.open(index_path(analyst), warehouse.con)
+            with storage_failures(session.working):
+                warehouse.search = ready_search(session.con, search_folder)
         except BaseException:
             warehouse.close()
             raise
@@ -121,15 +122,18 @@ class Warehouse:
 
     @_writes
     def publish(self) -> None:
-        """Make everything committed so far visible at the analyst path (atomic replace). The search
-        index needs no publishing: each batch's commit reaches it (``commit_batch``)."""
-        if self.working is not None and self.analyst is not None:
-            publish(self.con, self.working, self.analyst)
+        """End a stretch of writing: the lake's small files merged and old snapshots expired
+        (warehouse.lake_maintenance); with the file storage, everything committed so far copied onto
+        the analyst path. Analysts of the lake see each batch at its commit, without this."""
+        if self.session.lake_lock is not None:
+            lake_maintenance.compact(self.con)
+        elif self.session.analyst is not None:
+            publish(self.con, self.session.working, self.session.analyst)
 
     def close(self) -> None:
         if self.search is not None:
             self.search.close()
-        self.con.close()
+        self.session.close()
 
     def __enter__(self) -> "Warehouse":
         return self
@@ -253,7 +257,7 @@ class Warehouse:
             kept = review(self.con, checks_of(attempts), now, run_id, self.revisit)
             self._store_articles(kept, counts, run_id, now)
         if self.search is not None and kept:
-            self.search.index_batch(self.con, [_indexed(k) for k in kept])
+            self.search.index_batch(self.con, [indexed(k) for k in kept])
         counts.final_outcomes.update(last_outcome.values())
         return counts
 
@@ -297,12 +301,6 @@ def _document_row(kept: Kept, run_id: str) -> dict:
         "etag": fetch.etag, "last_modified": fetch.last_modified, "version": kept.version,
         "version_fetched_at": kept.version_fetched_at, "version_run_id": kept.version_run_id,
         "words_added": kept.words_added, "words_removed": kept.words_removed, "title_changed": kept.title_changed}
-
-
-def _indexed(kept: Kept) -> IndexedArticle:
-    """An article kept, as the search index holds it."""
-    page = kept.page
-    return IndexedArticle(kept.doc_id, page.fetch.url, page.article.title, page.language.code, page.article.text)
 
 
 def _language_audit(language: Language) -> dict:

@@ -6,7 +6,7 @@ the language rule; two of them declare the wrong language, one declares none.
 """
 from pathlib import Path
 
-import duckdb
+from warehouse.db import open_snapshot
 import pytest
 
 from flows.runs import backfill_urls
@@ -31,7 +31,7 @@ def _backfill_held_out_pages(server, tmp_path) -> tuple[dict[str, str], Path]:
 
 
 def _articles(db: Path, columns: str) -> dict[str, tuple]:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         return {url: tuple(rest) for url, *rest in con.execute(f"SELECT url, {columns} FROM articles").fetchall()}
 
 

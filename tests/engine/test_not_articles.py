@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 from datetime import date
 
-import duckdb
+from warehouse.db import open_snapshot
 import pytest
 
 from core.records import Outcome
@@ -142,7 +142,7 @@ def test_the_run_records_them_as_outcomes_and_counts_them(settings):
                 server.route("/b/consent", Reply(200, pages.consent_wall("en"), HTML))]
         report = jobs.run_recorded("backfill", settings,
                                    lambda warehouse, report: jobs.fetch_urls(warehouse, urls, report, settings))
-    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+    with open_snapshot(settings.db_path) as con:
         outcomes = dict(con.execute("SELECT url, outcome FROM fetches").fetchall())
         articles = [row[0] for row in con.execute("SELECT url FROM articles").fetchall()]
         run_outcomes, new_articles, failed = con.execute("SELECT outcomes, new_articles, failed FROM runs").fetchone()

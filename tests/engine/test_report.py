@@ -1,7 +1,7 @@
 """The run report's figures add up: URLs planned = fetched + failed (+ not reached, when a run stops early)."""
 from collections import Counter
 
-import duckdb
+from warehouse.db import open_snapshot
 
 from core.settings import load_settings
 from engine import jobs
@@ -29,7 +29,7 @@ def test_a_url_file_with_repeated_lines_and_junk_adds_up(server, loopback_env):
     fetched, failed = (int(n) for n in shown["URLs fetched / failed"].split(" / "))
     assert int(shown["URLs planned"]) == fetched + failed == 4   # the page, the 404, two distinct junk lines
     assert "URLs not reached" not in shown
-    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+    with open_snapshot(settings.db_path) as con:
         assert con.execute("SELECT urls_planned, fetched_ok, failed FROM runs").fetchone() == (4, 1, 3)
         assert con.execute("SELECT count(*) FROM fetches WHERE outcome = 'invalid_url'").fetchone()[0] == 2
 

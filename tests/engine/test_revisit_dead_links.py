@@ -1,7 +1,7 @@
 """Dead links: looked up in the web archive once, then retried live on their own backoff."""
 from datetime import timedelta
 
-import duckdb
+from warehouse.db import open_snapshot
 
 from engine import jobs
 from engine.inputs import read_seeds
@@ -33,7 +33,7 @@ def test_a_dead_link_is_asked_of_the_web_archive_once_then_retried_live(server, 
     assert asked == [3, 0, 0, 0, 0, 0]  # two look-ups and one capture, the first night only
     assert served == [1, 1, 0, 1, 0, 0]  # the dead link retried live after 1 and 2 days (then 4)
     assert planned[1] == {"revisit": 1, "retry": 2} and planned[2] == {}
-    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+    with open_snapshot(settings.db_path) as con:
         assert con.execute("SELECT url, via, status FROM articles ORDER BY url").fetchall() == [
             (archived, "web_archive", "failing"), (live, "live", "live")]
         assert con.execute("SELECT url, state, web_archive_asked, failures FROM schedule ORDER BY url").fetchall() == [

@@ -1,7 +1,7 @@
 """Nightly runs that fetch what is due: an outlet's scripted changes over simulated nights, each one
 seen once as an event and a version, and fewer requests a night as pages settle (the full month:
 python -m benchmarks.revisit_month)."""
-import duckdb
+from warehouse.db import open_snapshot
 
 from testkit.outlet import BLANK, EDIT, EVENT_OF, REDIRECT, REMOVE, ScriptedOutlet, week_script
 from testkit.revisit_month import (SimulatedClock, month_night, month_problems, month_settings, run_night,
@@ -53,7 +53,7 @@ def test_a_scripted_outlet_over_ten_nights(server, tmp_path):
         report, served = run_night(outlet, settings, seeds, clock, night)
         reports.append(report)
         requests.append(served)
-        with duckdb.connect(str(settings.db_path), read_only=True) as con:
+        with open_snapshot(settings.db_path) as con:
             changed_each_night.append(con.execute(WHAT_CHANGED_LAST_NIGHT).fetchall())
 
     assert month_problems(settings.db_path, outlet) == []  # every change seen, once; no extra version
@@ -64,7 +64,7 @@ def test_a_scripted_outlet_over_ten_nights(server, tmp_path):
     assert planned[0] == (ARTICLES, 0, 0) and planned[1] == (0, ARTICLES, 0)
     assert all(new == 0 for new, _, _ in planned[1:])
 
-    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+    with open_snapshot(settings.db_path) as con:
         q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
         assert q("SELECT planned_new, planned_revisit, planned_retry, urls_planned FROM runs ORDER BY started_at") == [
             (*p, sum(p)) for p in planned]

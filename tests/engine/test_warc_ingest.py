@@ -4,7 +4,7 @@ back what was stored."""
 from dataclasses import replace
 from datetime import datetime, timezone
 
-import duckdb
+from warehouse.db import open_snapshot
 import pytest
 
 from core.errors import ArchiveUnreadable
@@ -29,7 +29,7 @@ def backfill(settings, paths, since=None, until=None):
 
 
 def query(settings, sql):
-    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+    with open_snapshot(settings.db_path) as con:
         return con.execute(sql).fetchall()
 
 

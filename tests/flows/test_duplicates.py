@@ -8,11 +8,11 @@ import html
 import re
 from pathlib import Path
 
-import duckdb
 
 from core.similarity import MIN_SCORE
 from flows.runs import nightly_run
 from testkit.loopback import Reply
+from warehouse.db import open_snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "dedupe"
@@ -48,7 +48,7 @@ def write_seed(folder: Path, name: str, lines: list[str], cited: list[str]) -> N
 
 
 def query(db: Path, statement: str, *params) -> list[tuple]:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         return con.execute(statement, list(params)).fetchall()
 
 

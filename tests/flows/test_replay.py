@@ -2,7 +2,6 @@
 import dataclasses
 import socket
 
-import duckdb
 import pytest
 
 import engine.analysis
@@ -11,10 +10,11 @@ from flows.replay import reprocess
 from flows.runs import backfill_urls
 from tests.conftest import serve_aeb
 from testkit.loopback import LoopbackServer, Reply, html_page
+from warehouse.db import open_snapshot
 
 
 def query(db, sql, *params):
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         return con.execute(sql, list(params)).fetchall()
 
 

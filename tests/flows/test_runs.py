@@ -1,10 +1,10 @@
 """End to end: the Prefect flows against a loopback server, checked through the analyst views."""
-import duckdb
 
 from testkit.extraction_score import score
 from flows.runs import backfill_urls, nightly_run
 from tests.conftest import serve_aeb
 from testkit.loopback import Reply, html_page
+from warehouse.db import open_snapshot
 
 APPEAL = ("Diaspora organizations operating in various countries of the world strongly protest against the "
           "presidential election of the so-called regime. The appeals issued by our compatriots and diaspora "
@@ -17,14 +17,14 @@ OTHER = ("The municipal council approved the new budget for road repairs on Tues
 
 
 def views(db):
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         count = {v: con.execute(f"SELECT count(*) FROM {v}").fetchone()[0]
                  for v in ("seeds", "citations", "fetches", "articles", "duplicates", "runs")}
         return con, count
 
 
 def query(db, sql, *params):
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         return con.execute(sql, list(params)).fetchall()
 
 

@@ -12,7 +12,6 @@ import threading
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 import requests
 
@@ -21,6 +20,7 @@ from flows.runs import backfill_urls
 from tests.conftest import PREFECT, ROOT
 from testkit.loopback import html_page
 from testkit.prefect_server import start, stop, wait_for
+from warehouse.db import open_snapshot
 
 pytestmark = pytest.mark.slow  # a real Prefect server, workers, kill -9
 
@@ -115,7 +115,7 @@ def test_a_worker_killed_mid_run_ends_as_a_clean_single_process_run(cluster, ser
         monkeypatch.setenv(name, value)
     (tmp_path / "single.txt").write_text("\n".join(u for u in urls if "/c0/" in u) + "\n")
     backfill_urls(urls_file=str(tmp_path / "single.txt"), db_path=str(tmp_path / "single.duckdb"))
-    with duckdb.connect(str(tmp_path / "single.duckdb"), read_only=True) as con:
+    with open_snapshot(tmp_path / "single.duckdb") as con:
         single = {key_of[u]: h for u, h in con.execute("SELECT url, content_sha256 FROM articles").fetchall()}
     assert len(single) == 181
 
@@ -136,7 +136,7 @@ def test_a_worker_killed_mid_run_ends_as_a_clean_single_process_run(cluster, ser
     out, err = run.communicate(timeout=420)
     assert run.returncode == 0, out[-2000:] + err[-3000:]
 
-    with duckdb.connect(str(tmp_path / "sharded.duckdb"), read_only=True) as con:
+    with open_snapshot(tmp_path / "sharded.duckdb") as con:
         per_url = dict(con.execute("SELECT url, count(*) FROM fetches GROUP BY url").fetchall())
         hashes = con.execute("SELECT url, content_sha256 FROM articles").fetchall()
         landed = con.execute("SELECT count(*), sum(urls) FROM landed_shards").fetchone()

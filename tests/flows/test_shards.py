@@ -2,7 +2,6 @@
 import io
 from datetime import datetime, timezone
 
-import duckdb
 import pyarrow.parquet as pq
 
 from engine.pool import analyse
@@ -17,6 +16,7 @@ from testkit.loopback import Reply, html_page
 from warehouse import Warehouse
 from warehouse.page_table import pages_table, table_pages
 from archive.reader import read_response
+from warehouse.db import open_snapshot
 
 
 def test_a_plan_puts_every_url_in_one_shard_keeps_small_hosts_whole_and_splits_a_large_one():
@@ -81,7 +81,7 @@ def test_a_shard_produced_twice_is_landed_once_and_reprocess_reads_its_archive(s
         assert land_completed(warehouse, storage, archive, shard, report)  # already landed: nothing written
         assert report.shards == 1 and report.counts.new_articles == 5
         warehouse.publish()
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         assert con.execute("SELECT url, count(*) FROM fetches GROUP BY url HAVING count(*) <> 1").fetchall() == []
         assert con.execute("SELECT count(*), count(DISTINCT url) FROM fetches").fetchone() == (6, 6)
         assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 5

@@ -4,7 +4,6 @@ import io
 import json
 from datetime import datetime, timedelta, timezone
 
-import duckdb
 import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -16,13 +15,14 @@ from flows.replay import backfill_warc, reprocess
 from core.records import FetchResult, Outcome
 from core.settings import Settings
 from tests.conftest import AEB, needs_shared
+from warehouse.db import open_snapshot
 
 START = datetime(2020, 5, 1, 12, tzinfo=timezone.utc)
 PAGES = 24
 
 
 def query(db, sql, *params):
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         return con.execute(sql, list(params)).fetchall()
 
 

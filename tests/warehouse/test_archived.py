@@ -79,7 +79,8 @@ def test_seeds_stored_before_004_get_their_date_after_the_upgrade(tmp_path):
     with Warehouse.open(path) as warehouse:
         [seed] = store(warehouse, " date 2020-09-28 On September 27, 2020, the attack began.")
         warehouse.con.execute("UPDATE seed_docs SET published_at = NULL")  # as a v3 database has it
-        warehouse.con.execute("DELETE FROM pending_backfills WHERE name <> 'seed_dates'")  # as 009 leaves it
+        warehouse.con.execute("DELETE FROM pending_backfills")  # as 009 leaves it
+        warehouse.con.execute("INSERT INTO pending_backfills VALUES ('seed_dates')")
     with open_warehouse(replace(Settings(), db_path=path)) as warehouse:
         assert warehouse.con.execute("SELECT published_at, published_at_source FROM seeds").fetchall() == [
             (date(2020, 9, 28), "text")]

@@ -26,6 +26,7 @@ def labelled(url: str, text: str, language: str):
     return replace(found, language=Language(language, 0.99, "test"))
 
 
+@pytest.mark.usefixtures("file_storage")  # an upgrade of the DuckDB file
 def test_an_upgrade_recomputes_stale_anchors_and_drops_candidates_the_old_rule_let_through(tmp_path):
     path = tmp_path / "w.duckdb"
     ru, tr = ((DEDUPE / "heldout" / f"appeal_{lang}.txt").read_text("utf-8") for lang in ("ru", "tr"))

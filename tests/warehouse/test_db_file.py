@@ -14,6 +14,9 @@ from warehouse.db import latest_version, migrate, open_snapshot
 from warehouse.snapshot import partial_copies, writer_path
 
 
+pytestmark = pytest.mark.usefixtures("file_storage")  # the DuckDB file itself (the lake: test_lake.py)
+
+
 def digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

@@ -135,7 +135,8 @@ def test_documents_indexed_before_anchors_and_clusters_existed_get_them_after_th
         warehouse.con.execute("UPDATE documents SET language = CASE WHEN url LIKE '%ru.%' THEN 'ru' ELSE 'tr' END")
         for table in ("doc_clusters", "anchor_postings", "anchor_sets", "cross_lingual_pairs"):
             warehouse.con.execute(f"DELETE FROM {table}")   # as a database from before migration 003
-        warehouse.con.execute("INSERT OR IGNORE INTO pending_backfills VALUES ('anchor_index')")  # as 009 leaves it
+        warehouse.con.execute("INSERT INTO pending_backfills SELECT 'anchor_index' "  # as 009 leaves it
+                              "WHERE 'anchor_index' NOT IN (SELECT name FROM pending_backfills)")
         warehouse.publish()
     with open_warehouse(replace(Settings(), db_path=path)) as warehouse:
         assert warehouse.con.execute("SELECT count(*) FROM pending_backfills").fetchone()[0] == 0

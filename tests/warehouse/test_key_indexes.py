@@ -48,6 +48,7 @@ def test_the_key_indexes_of_v11_fill_the_same_cap(tmp_path):
                 fill(con, start, start + 10_000)
 
 
+@pytest.mark.usefixtures("file_storage")  # an upgrade of the DuckDB file
 def test_the_upgrade_keeps_every_row_and_the_not_null_rules(tmp_path):
     path = tmp_path / "w.duckdb"
     database_at(writer_path(path), 11)

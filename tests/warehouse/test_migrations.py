@@ -5,6 +5,9 @@ from warehouse import DatabaseUnavailable, DatabaseUnusable, SchemaTooNew, Wareh
 from warehouse.db import latest_version, migrations, schema_version
 from warehouse.snapshot import writer_path
 
+pytestmark = pytest.mark.usefixtures("file_storage")  # the DuckDB file itself (the lake: test_lake.py)
+
+
 VIEW_COLUMNS = {
     "seeds": {"seed_id", "source_path", "title", "text", "language", "ingested_at"},
     "citations": {"seed_id", "url_as_cited", "url", "position"},

@@ -147,7 +147,7 @@ def test_an_index_out_of_step_with_the_database_is_rebuilt(tmp_path, capsys):
 def test_a_folder_that_is_not_an_index_is_never_replaced(tmp_path):
     db = tmp_path / "m.duckdb"
     folder = index_path(db)
-    folder.mkdir()
+    folder.mkdir(parents=True)
     (folder / "notes.txt").write_text("an analyst's own file")
     with pytest.raises(DatabaseUnusable, match="is not a mediamon search index"):
         Warehouse.open(db)
@@ -196,6 +196,7 @@ def test_search_works_while_another_process_writes(tmp_path):
 
 # -- upgrade ------------------------------------------------------------------------------------
 
+@pytest.mark.usefixtures("file_storage")  # an upgrade of the DuckDB file
 def test_an_old_database_with_the_fts_index_is_upgraded_and_searchable(tmp_path, capsys):
     fts = pytest.importorskip("duckdb_extension_fts")
     import shutil

@@ -8,6 +8,9 @@ from warehouse import DatabaseUnavailable, Warehouse
 from warehouse.db import open_snapshot
 from warehouse.snapshot import writer_path
 
+pytestmark = pytest.mark.usefixtures("file_storage")  # the DuckDB file itself (the lake: test_lake.py)
+
+
 COUNT_RUNS = ("import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
               "print(c.execute('SELECT count(*) FROM runs').fetchone()[0])")
 

@@ -1,10 +1,10 @@
 """The synthetic warehouse benchmarks build (testkit.synthetic_warehouse) is one the project reads as its own."""
 from datetime import datetime, timedelta, timezone
 
-import duckdb
 import pytest
 
 from tests.conftest import SHARED, needs_shared
+from warehouse.db import open_snapshot
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,7 @@ def test_every_article_is_stored_with_its_index_rows_and_nothing_is_left_for_the
     from warehouse.db import sql
 
     db, report = built
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 300
         assert con.execute(sql("index_backlog")).fetchall() == []   # anchors and clusters for every document
         per_doc = con.execute("SELECT min(n), max(n) FROM (SELECT doc_id, count(*) n FROM lsh_buckets GROUP BY ALL)")
@@ -69,7 +69,7 @@ def test_every_docs_example_statement_runs_on_it(built, tmp_path, monkeypatch):
         writer.writerow(hits[0]._fields)
         writer.writerows(hits)
     monkeypatch.chdir(tmp_path)
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         for example in examples:
             con.execute(example.sql).fetchall()
 
