@@ -77,7 +77,7 @@ def test_every_docs_example_statement_runs_on_it(built, tmp_path, monkeypatch):
 def _contents(db) -> dict[str, list]:
     from testkit.synthetic_warehouse import INSERT_ORDER
 
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         return {table: con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall() for table in INSERT_ORDER}
 
 
