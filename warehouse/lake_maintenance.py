@@ -19,12 +19,17 @@ import duckdb
 from warehouse.lake import ALIAS, KEEP_DAYS
 
 KEEP_SNAPSHOTS = timedelta(days=KEEP_DAYS)
+# Only files smaller than this are merged: a run merges what its batches wrote, never rewrites the large
+# files of earlier runs (DuckLake's default, 512 MB, rewrote whole tables at every run's end, and the
+# replaced copies stay on disk as long as the snapshots that use them: a second copy a run, for a week)
+SMALL_FILE_BYTES = 16 * 2**20
 
 
 def compact(con: duckdb.DuckDBPyConnection, keep: timedelta = KEEP_SNAPSHOTS) -> None:
     """Merge small files, rewrite files heavy with deletes, expire snapshots older than ``keep`` and
     delete the files nothing references any more (nor ever did)."""
-    con.execute("CALL ducklake_merge_adjacent_files($db)", {"db": ALIAS})
+    con.execute("CALL ducklake_merge_adjacent_files($db, max_file_size => $small)",
+                {"db": ALIAS, "small": SMALL_FILE_BYTES})
     con.execute("CALL ducklake_rewrite_data_files($db)", {"db": ALIAS})
     older_than = {"db": ALIAS, "seconds": keep.total_seconds()}
     con.execute("CALL ducklake_expire_snapshots($db, older_than => now() - to_seconds($seconds))", older_than)

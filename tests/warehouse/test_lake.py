@@ -196,3 +196,28 @@ def test_files_of_a_batch_that_never_committed_are_removed_when_the_run_ends(tmp
         warehouse.publish()
         assert warehouse.con.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
     assert not orphan.exists()
+
+
+def test_the_end_of_a_run_merges_its_small_files_and_never_rewrites_large_ones(tmp_path, monkeypatch):
+    """Compaction touches what the run's batches wrote, not the warehouse: a rewritten large file would
+    stay on disk beside its copy for as long as the snapshots that use it (a copy of the table a run)."""
+    from warehouse import lake_maintenance
+
+    def documents_files(warehouse) -> dict[str, int]:
+        return dict(warehouse.con.execute(
+            "SELECT data_file, data_file_size_bytes FROM ducklake_list_files('mediamon', 'documents')").fetchall())
+
+    store(tmp_path / "m.duckdb", *[page(f"http://x.example/{i}", text_of(i)) for i in range(40)])
+    with Warehouse.open(tmp_path / "m.duckdb", storage="lake") as warehouse:
+        large = documents_files(warehouse)
+    monkeypatch.setattr(lake_maintenance, "SMALL_FILE_BYTES", min(large.values()))  # the batch's file counts as large
+    with Warehouse.open(tmp_path / "m.duckdb", storage="lake") as warehouse:
+        run = warehouse.start_run("test")
+        for batch in range(3):
+            pages = [page(f"http://y.example/{batch}/{i}", text_of(i)) for i in range(30)]  # a file each (a batch of
+            warehouse.commit_batch(pages, run)  # a few rows stays inlined in the catalog)
+        assert len(documents_files(warehouse)) == len(large) + 3
+        warehouse.publish()
+        after = documents_files(warehouse)
+        assert set(large) <= set(after) and len(after) == len(large) + 1   # the three small files merged into one
+        assert warehouse.con.execute("SELECT count(*) FROM articles").fetchone()[0] == 130
