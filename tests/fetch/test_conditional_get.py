@@ -1,9 +1,9 @@
 """Re-fetching with a conditional GET: a 304 is recorded as not_modified and the stored article stays current."""
-import duckdb
 
 from flows.runs import nightly_run
 from testkit.misbehaving import ENGLISH, HTML, article_page
 from testkit.loopback import Reply
+from warehouse.db import open_snapshot
 
 LAST_MODIFIED = "Tue, 20 Oct 2020 08:00:00 GMT"
 SEED_TEXT = ("Budget approved\n\nThe municipal council approved the new budget for road repairs after a long debate "
@@ -11,7 +11,7 @@ SEED_TEXT = ("Budget approved\n\nThe municipal council approved the new budget f
 
 
 def query(db, sql, *params):
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         return con.execute(sql, list(params)).fetchall()
 
 

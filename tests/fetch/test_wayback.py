@@ -2,7 +2,6 @@
 from datetime import date, datetime, timezone
 from urllib.parse import parse_qs, urlsplit
 
-import duckdb
 import pytest
 
 from fetch import Fetcher
@@ -15,6 +14,7 @@ from testkit.wayback_standin import Snapshot, WaybackStandIn
 from testkit.loopback import LoopbackServer, Reply, html_page
 from archive.writer import WarcArchive
 from archive.reader import read_response
+from warehouse.db import open_snapshot
 
 MAY_2020 = ("The inauguration ceremony planned in Shusha on May 21 drew protests from diaspora organisations "
             "in many countries, who called the vote a provocation against international law. ") * 4
@@ -142,7 +142,7 @@ def test_a_seed_dated_may_2020_gets_its_dead_link_from_the_may_2020_capture(outl
     report = nightly_run(seeds_dir=str(seeds), db_path=str(db))
 
     assert report.status == "completed"
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         assert con.execute("SELECT published_at, published_at_source FROM seeds").fetchall() == [
             (date(2020, 5, 22), "text")]
         assert con.execute("SELECT via, outcome, http_status FROM fetches ORDER BY attempted_at").fetchall() == [
@@ -159,6 +159,6 @@ def test_a_seed_dated_may_2020_gets_its_dead_link_from_the_may_2020_capture(outl
     asked = len(wayback.requests)
     again = reprocess(db_path=str(db))
     assert again.status == "completed" and again.urls_planned == 1 and len(wayback.requests) == asked
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_snapshot(db) as con:
         assert con.execute("SELECT via, snapshot_at, archive_url, text FROM articles").fetchall() == [
             ("web_archive", snapshot_at, archive_url, text)]
