@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Callable
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import duckdb
 import pyarrow as pa
@@ -23,6 +22,7 @@ from warehouse.dedupe import DuplicatePair, IndexEntry, index_backlog, index_doc
 from warehouse.changes import Attempt
 from warehouse.search_writer import SearchWriter
 from warehouse.sessions import Session, indexed, open_session, ready_search
+from warehouse.rows import document_row, language_audit
 from warehouse.revisions import Kept, checks_of, doc_id_for, review  # noqa: F401 (doc_id_for: callers import it from here)
 from warehouse.schedule import PlannedCheck, plan_checks, watch_citations, web_archive_done
 from warehouse.snapshot import publish
@@ -185,7 +185,7 @@ class Warehouse:
             "seed_id": s.seed_id, "source_path": s.source_path, "title": s.title, "text": s.text,
             "content_sha256": s.content_sha256, "published_at": s.published_at, "language": lang.code,
             "language_score": lang.score,
-            "language_method": lang.method, "ingested_at": now, "run_id": run_id, **_language_audit(lang),
+            "language_method": lang.method, "ingested_at": now, "run_id": run_id, **language_audit(lang),
         } for s, lang, _ in fresh])
         citation_rows = pa.Table.from_pylist(
             [{"seed_id": s.seed_id, "position": c.position, "url_as_cited": c.url_as_cited, "url": c.url}
@@ -267,7 +267,7 @@ class Warehouse:
         if not kept:
             return
         run_staged(self.con, "replace_documents",
-                   staged_documents=pa.Table.from_pylist([_document_row(k, run_id) for k in kept]))
+                   staged_documents=pa.Table.from_pylist([document_row(k, run_id) for k in kept]))
         changed = [k for k in kept if k.text_changed]
         if changed:
             run_staged(self.con, "unindex_documents", staged_changed=pa.table({"doc_id": sorted(k.doc_id for k in changed)}))
@@ -284,27 +284,3 @@ def _attempt(page: Page) -> Attempt:
     fetch = page.fetch
     outcome = Outcome.EMPTY_EXTRACTION if fetch.outcome == Outcome.OK and page.article is None else fetch.outcome
     return Attempt(page, fetch.fetch_id or uuid.uuid4().hex, outcome)
-
-
-def _document_row(kept: Kept, run_id: str) -> dict:
-    """The documents row of an article kept: its page's article, language and fetch, and its version."""
-    page, fetch_id = kept.page, kept.attempt.fetch_id
-    fetch, article, language = page.fetch, page.article, page.language
-    return {
-        "doc_id": kept.doc_id, "url": fetch.url, "final_url": fetch.final_url,
-        "host": (urlsplit(fetch.final_url or fetch.url).hostname or "").lower(),
-        "fetch_id": fetch_id, "fetched_at": fetch.attempted_at, "via": fetch.via, "title": article.title,
-        "author": article.author, "published_at": article.published_at, "sitename": article.sitename,
-        "text": article.text, "word_count": len(article.text.split()), "language": language.code,
-        "language_score": language.score, "language_method": language.method, **_language_audit(language),
-        "content_sha256": page.content_sha256, "extractor": article.extractor, "run_id": run_id,
-        "etag": fetch.etag, "last_modified": fetch.last_modified, "version": kept.version,
-        "version_fetched_at": kept.version_fetched_at, "version_run_id": kept.version_run_id,
-        "words_added": kept.words_added, "words_removed": kept.words_removed, "title_changed": kept.title_changed}
-
-
-def _language_audit(language: Language) -> dict:
-    """Each detector's own answer and the page's declaration, stored beside the decision."""
-    return {"langdetect_language": language.langdetect_code, "langdetect_score": language.langdetect_score,
-            "langid_language": language.langid_code, "langid_score": language.langid_score,
-            "declared_language": language.declared}
