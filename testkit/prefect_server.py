@@ -26,8 +26,11 @@ def free_port() -> int:
 
 def api_session() -> requests.Session:
     """Requests to a Prefect server's API, retried (bounded) when it answers 503: its SQLite database
-    was busy and the request rolled back, as Prefect's own client retries it."""
+    was busy and the request rolled back, as Prefect's own client retries it. A connection per
+    request: the server closes an idle keep-alive connection after 5 s, and a request sent on it just
+    then is reset, a POST of which cannot be retried safely."""
     session = requests.Session()
+    session.headers["Connection"] = "close"
     retry = Retry(total=8, connect=0, read=0, status_forcelist=(503,), allowed_methods=None,
                   backoff_factor=0.5, raise_on_status=False)
     session.mount("http://", HTTPAdapter(max_retries=retry))
