@@ -103,7 +103,7 @@ def _chunk(numbers: range, texts: Texts, rng, keys, weights, per_text: float, ru
         chosen = sorted(set(rng.choice(keys, size=max(1, int(rng.poisson(per_text))), p=weights)))
         sets.append({"doc_id": doc_id, "anchors": chosen, "surfaces": [k.split(":", 1)[-1] for k in chosen]})
         postings.extend({"anchor": key, "doc_id": doc_id} for key in chosen)
-        clusters.append({"doc_id": doc_id, "cluster_id": doc_id})
+        clusters.append({"doc_id": doc_id, "cluster_id": doc_id, "cluster_size": 1})
         if i % 50 == 49:
             pairs.append({"doc_id": doc_id, "duplicate_of": docs[0]["doc_id"], "kind": "near", "similarity": 0.8,
                           "containment": 0.9, "detected_at": at, "run_id": run_id})

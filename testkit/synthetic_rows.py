@@ -95,8 +95,10 @@ class _Chunk:
             "run_id": self.runs(np.arange(rows)),
         })
 
-    def documents(self) -> pa.Table:
+    def documents(self, fetch_log: pa.Table) -> pa.Table:
+        """Each article's row, its fetch columns those of its stored version's fetches row."""
         texts, n, current, version = self.plan.texts, self.n, self.current, np.where(self.plan.edited, 2, 1)
+        fetch = fetch_log.take(current)
         fetched = self.at[current]
         published = ((fetched - _DAY_US) // _DAY_US).astype("datetime64[D]").astype(str)
         hosts = pa.array([url.split("/")[2] for url in self.urls.to_pylist()], pa.string())
@@ -115,6 +117,8 @@ class _Chunk:
             "version_run_id": self.runs(current), "words_added": pa.nulls(n, pa.int32()),
             "words_removed": pa.nulls(n, pa.int32()),
             "title_changed": pa.array(np.zeros(n, bool), mask=version == 1),
+            "snapshot_at": pa.nulls(n, UTC), "archive_url": pa.nulls(n, pa.string()), "warc_file": fetch["warc_file"],
+            "warc_offset": fetch["warc_offset"], "payload_digest": fetch["payload_digest"],
         })
 
     def versions_and_events(self) -> tuple[pa.Table, pa.Table]:
@@ -233,7 +237,8 @@ def chunk_rows(history: History, plan: ChunkPlan) -> ChunkRows:
     """Every article table's rows of one planned chunk (the generator's draws in a fixed order)."""
     chunk = _Chunk(history, plan)
     versions, events = chunk.versions_and_events()
-    tables = {"fetch_log": chunk.fetch_log(), "documents": chunk.documents(), "document_versions": versions,
+    fetch_log = chunk.fetch_log()
+    tables = {"fetch_log": fetch_log, "documents": chunk.documents(fetch_log), "document_versions": versions,
               "article_event_log": events, "url_schedule": chunk.url_schedule()}
     tables |= chunk.index() | chunk.duplicates()
     fetched = np.bincount(chunk.nights[chunk.ok], minlength=NIGHTS + 1)

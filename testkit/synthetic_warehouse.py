@@ -10,7 +10,8 @@ happened to each article):
 - ``documents`` with texts from ``testkit.synthetic_articles`` (their fingerprints, LSH buckets and
   anchors derived from the project's own fingerprints of the paragraphs, see there);
 - duplicates: exact copies on other outlets, near copies (one paragraph swapped: the pair is kept
-  when the project's ``near_similarity`` says near), articles republishing a seed; clusters;
+  when the project's ``near_similarity`` says near), articles republishing a seed; clusters (their
+  sizes counted once every chunk is in);
 - cross-lingual candidate rows (synthetic: the pool holds no translations, so their score and
   evidence are made up, not found by ``anchor_score``);
 - fetch history: a first fetch then conditional re-fetches over past nights, some edited
@@ -44,7 +45,7 @@ from testkit.synthetic_rows import ChunkRows, chunk_rows
 from testkit.synthetic_seed_rows import seed_and_run_rows
 from testkit.synthetic_texts import ParagraphPool, pool
 from warehouse import Warehouse
-from warehouse.db import transaction
+from warehouse.db import sql, transaction
 
 BATCH = 20_000   # articles inserted per transaction
 INSERT_ORDER = ("run_log", "seed_docs", "citation_links", "fetch_log", "documents", "document_versions",
@@ -156,6 +157,8 @@ def _fill(warehouse: Warehouse, history: History, chunks, report: BuildReport, b
         composed, insert = composed + t1 - t0, insert + time.monotonic() - t1
         t0 = time.monotonic()
     _store(warehouse, {t: [r] for t, r in seed_and_run_rows(history, fetched, not_modified).items()}, report)
+    with transaction(warehouse.con):   # clusters span chunks: their sizes are known once all are in
+        warehouse.con.execute(sql("count_cluster_sizes"))
     report.seconds["compose"], report.seconds["insert"] = composed, insert + time.monotonic() - t0
     return samples
 

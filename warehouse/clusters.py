@@ -5,9 +5,15 @@ cluster's representative: a seed if the cluster has one, else its first indexed 
 recomputes only the clusters it touches: the new documents, the documents they pair with, and the
 members of those documents' clusters. Merges (a new copy links two clusters) and splits (a
 re-indexed text lost the pair that held a cluster together) come out of the same computation.
+
+Each row also holds its cluster's size, which the analysts' views read instead of counting every
+cluster at each query. The sizes a batch writes are exact: what it recomputes is closed (every pair
+of every member is followed, and every member of every stored cluster it reaches is taken in), so
+each cluster it writes is whole, and the clusters it does not reach keep every member and their size.
 """
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timezone
 
 import duckdb
@@ -71,6 +77,8 @@ def recluster(con: duckdb.DuckDBPyConnection, doc_ids: set[str]) -> int:
     for doc_id, is_seed, first_seen in _staged_query(con, members, "cluster_rank"):
         rank[doc_id] = (not is_seed, first_seen, doc_id)
     labels = components(members, pairs, rank)
+    sizes = Counter(labels.values())  # whole: every member of every cluster touched is in ``labels``
     run_staged(con, "replace_clusters", staged_clusters=pa.table({
-        "doc_id": pa.array(list(labels), pa.string()), "cluster_id": pa.array(list(labels.values()), pa.string())}))
+        "doc_id": pa.array(list(labels), pa.string()), "cluster_id": pa.array(list(labels.values()), pa.string()),
+        "cluster_size": pa.array([sizes[c] for c in labels.values()], pa.int32())}))
     return len(labels)

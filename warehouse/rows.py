@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from core.records import Language
+from core.records import FetchResult, Language
 from warehouse.revisions import Kept
 
 
@@ -19,9 +19,16 @@ def document_row(kept: Kept, run_id: str) -> dict:
         "text": article.text, "word_count": len(article.text.split()), "language": language.code,
         "language_score": language.score, "language_method": language.method, **language_audit(language),
         "content_sha256": page.content_sha256, "extractor": article.extractor, "run_id": run_id,
-        "etag": fetch.etag, "last_modified": fetch.last_modified, "version": kept.version,
+        "etag": fetch.etag, "last_modified": fetch.last_modified, **fetch_source(fetch), "version": kept.version,
         "version_fetched_at": kept.version_fetched_at, "version_run_id": kept.version_run_id,
         "words_added": kept.words_added, "words_removed": kept.words_removed, "title_changed": kept.title_changed}
+
+
+def fetch_source(fetch: FetchResult) -> dict:
+    """Where the article's bytes lie and, via the web archive, which capture they are: the fetches row of
+    the page's fetch holds the same values (written from this fetch, or for a replay read from that row)."""
+    return {"snapshot_at": fetch.snapshot_at, "archive_url": fetch.archive_url, "warc_file": fetch.warc_file,
+            "warc_offset": fetch.warc_offset, "payload_digest": fetch.payload_digest}
 
 
 def language_audit(language: Language) -> dict:

@@ -11,6 +11,7 @@ from testkit.schema_at import database_at
 from tests.warehouse.test_store import page, text_of
 from warehouse import DatabaseUnavailable, DatabaseUnusable, ForeignDatabase, SchemaTooNew, Warehouse, lake
 from warehouse.lake_convert import NOT_COPIED, convert_if_found, retired_path
+from warehouse.lake_schema import latest_lake_version
 from warehouse.store import BatchCounts
 from warehouse.snapshot import writer_path
 
@@ -34,11 +35,11 @@ def test_a_new_lake_is_one_folder_beside_the_db_path_with_every_view(tmp_path):
             "SELECT view_name FROM duckdb_views() WHERE database_name = 'mediamon'").fetchall()}
         assert VIEWS <= found
         assert con.execute("SELECT url FROM articles").fetchall() == [("http://x.example/a",)]
-        assert con.execute("SELECT count(*) FROM lake_schema_version").fetchone()[0] == 1
+        assert con.execute("SELECT count(*) FROM lake_schema_version").fetchone()[0] == latest_lake_version()
     store(tmp_path / "m.lake", page("http://x.example/b", text_of(2)))  # --db may name the lake folder
     with lake.open_reader(tmp_path / "m.lake") as con:
         assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 2
-        assert con.execute("SELECT count(*) FROM lake_schema_version").fetchone()[0] == 1  # nothing applied twice
+        assert con.execute("SELECT count(*) FROM lake_schema_version").fetchone()[0] == latest_lake_version()  # nothing applied twice
 
 
 def test_a_second_writer_is_refused_in_one_line_and_the_first_keeps_writing(tmp_path):

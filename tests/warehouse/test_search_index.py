@@ -11,6 +11,7 @@ import pytest
 
 from tests.warehouse.test_store import page, text_of
 from warehouse import DatabaseUnusable, Warehouse
+from warehouse.db import latest_version
 from warehouse.search_index import SearchIndexUnavailable, index_path, search
 from warehouse.search_text import normalise, query_words
 from warehouse.snapshot import writer_path
@@ -209,6 +210,9 @@ def test_an_old_database_with_the_fts_index_is_upgraded_and_searchable(tmp_path,
     extension = next((Path(fts.__file__).parent / "extensions").glob(f"v{duckdb.__version__}/fts.duckdb_extension"))
     with duckdb.connect(str(writer_path(db))) as con:      # the database as mediamon with schema v11 left it
         con.execute("DROP TABLE search_backlog; DELETE FROM schema_version WHERE version >= 12")
+        con.execute("ALTER TABLE doc_clusters DROP COLUMN cluster_size")   # added by 014
+        for column in ("snapshot_at", "archive_url", "warc_file", "warc_offset", "payload_digest"):
+            con.execute(f"ALTER TABLE documents DROP COLUMN {column}")
         con.execute("CREATE TABLE fts_state (documents_signature VARCHAR NOT NULL, built_at TIMESTAMPTZ NOT NULL)")
         con.execute(f"LOAD '{extension}'")
         con.execute("PRAGMA create_fts_index('documents', 'doc_id', 'title', 'text', stemmer = 'none', "
@@ -216,7 +220,7 @@ def test_an_old_database_with_the_fts_index_is_upgraded_and_searchable(tmp_path,
         con.execute("INSERT INTO fts_state VALUES ('2:0', now())")
     with Warehouse.open(db) as warehouse:
         con = warehouse.con
-        assert con.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 13
+        assert con.execute("SELECT max(version) FROM schema_version").fetchone()[0] == latest_version()
         assert con.execute("SELECT count(*) FROM information_schema.schemata "
                            "WHERE schema_name = 'fts_main_documents'").fetchone()[0] == 0
         assert con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'fts_state'").fetchone()[0] == 0

@@ -46,6 +46,21 @@ def test_every_article_is_stored_with_its_index_rows_and_nothing_is_left_for_the
     assert report.rows["documents"] == 300 and report.arrow_bytes > 0
 
 
+def test_the_stored_cluster_sizes_and_fetch_columns_are_what_the_writer_would_store(built):
+    db, _ = built
+    with open_snapshot(db) as con:
+        sizes = con.execute("SELECT count(*), count(*) FILTER (WHERE c.cluster_size > 1), "
+                            "count(*) FILTER (WHERE c.cluster_size IS DISTINCT FROM s.size) FROM doc_clusters c "
+                            "JOIN (SELECT cluster_id, count(*) AS size FROM doc_clusters GROUP BY ALL) s USING (cluster_id)")
+        total, clustered, wrong = sizes.fetchone()
+        assert total > 300 and clustered > 0 and wrong == 0
+        fetches = con.execute("SELECT count(*), count(*) FILTER (WHERE (d.warc_file, d.warc_offset, d.payload_digest, "
+                              "d.snapshot_at, d.archive_url) IS DISTINCT FROM (f.warc_file, f.warc_offset, "
+                              "f.payload_digest, f.snapshot_at, f.archive_url)), count(d.warc_file) "
+                              "FROM documents d JOIN fetch_log f USING (fetch_id)")
+        assert fetches.fetchone() == (300, 0, 300)
+
+
 def test_the_derived_fingerprints_are_close_to_the_projects_own(built):
     _, report = built
     assert report.fidelity.exact_key_equal == 1.0
