@@ -38,24 +38,20 @@ WITH best_pair AS (
     SELECT doc_id, duplicate_of, score
     FROM cross_lingual_pairs
     QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY score DESC, duplicate_of) = 1
-), cluster_sizes AS (
-    SELECT cluster_id, count(*) AS cluster_size FROM doc_clusters GROUP BY cluster_id
 )
 SELECT d.doc_id, d.url, d.final_url, d.host, d.fetched_at, d.via, d.title, d.author, d.published_at,
        d.text, d.word_count, d.language, d.language_score, d.content_sha256,
        b.duplicate_of, b.kind AS duplicate_kind, b.similarity, b.containment,
        d.sitename, d.language_method, d.extractor, d.fetch_id, d.run_id,
        d.langdetect_language, d.langdetect_score, d.langid_language, d.langid_score, d.declared_language,
-       c.cluster_id, coalesce(s.cluster_size, 1) AS cluster_size,
+       c.cluster_id, coalesce(c.cluster_size, 1) AS cluster_size,
        x.duplicate_of AS cross_lingual_of, x.score AS cross_lingual_score,
-       f.snapshot_at, f.archive_url, f.warc_file, f.warc_offset, f.payload_digest,
+       d.snapshot_at, d.archive_url, d.warc_file, d.warc_offset, d.payload_digest,
        coalesce(w.state, 'live') AS status, d.version, w.next_check_at, w.last_checked_at
 FROM documents d
 LEFT JOIN best_pair b USING (doc_id)
 LEFT JOIN best_cross x USING (doc_id)
 LEFT JOIN doc_clusters c USING (doc_id)
-LEFT JOIN cluster_sizes s USING (cluster_id)
-LEFT JOIN fetch_log f ON f.fetch_id = d.fetch_id
 LEFT JOIN url_schedule w ON w.url = d.url;
 
 CREATE OR REPLACE VIEW runs AS
@@ -92,18 +88,23 @@ FROM url_schedule;
 
 -- one row per group of exact/near duplicates (2+ members), or per document with cross-lingual candidates
 CREATE OR REPLACE VIEW duplicate_clusters AS
-WITH members AS (
-    SELECT c.cluster_id, c.doc_id, f.kind, f.first_seen, coalesce(d.language, s.language) AS language, d.host
-    FROM doc_clusters c
-    JOIN fingerprints f USING (doc_id)
-    LEFT JOIN documents d USING (doc_id)
-    LEFT JOIN seed_docs s ON s.seed_id = c.doc_id
-), crossing AS (
+WITH crossing AS (
     SELECT m.cluster_id, count(DISTINCT x.other) AS cross_lingual_candidates
     FROM (SELECT doc_id, duplicate_of AS other FROM cross_lingual_pairs
           UNION ALL SELECT duplicate_of, doc_id FROM cross_lingual_pairs) x
     JOIN doc_clusters m ON m.doc_id = x.doc_id
     GROUP BY m.cluster_id
+), shown AS (  -- the clusters shown, picked before any member is joined (most documents are alone)
+    SELECT DISTINCT cluster_id FROM doc_clusters WHERE cluster_size > 1
+    UNION
+    SELECT cluster_id FROM crossing WHERE cross_lingual_candidates > 0
+), members AS (
+    SELECT c.cluster_id, c.doc_id, f.kind, f.first_seen, coalesce(d.language, s.language) AS language, d.host
+    FROM doc_clusters c
+    JOIN shown USING (cluster_id)
+    JOIN fingerprints f USING (doc_id)
+    LEFT JOIN documents d USING (doc_id)
+    LEFT JOIN seed_docs s ON s.seed_id = c.doc_id
 )
 SELECT g.cluster_id, g.size, g.seeds, g.articles, g.cluster_id AS representative, g.members, g.languages,
        g.hosts, g.first_seen, g.last_seen, coalesce(x.cross_lingual_candidates, 0) AS cross_lingual_candidates
