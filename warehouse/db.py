@@ -38,6 +38,30 @@ def transaction(con: duckdb.DuckDBPyConnection):
     con.execute("COMMIT")
 
 
+MIGRATION_MEMORY_BYTES = 1 << 30  # an upgrade's table rewrites need at least this (a batch far less)
+_UNITS = {"bytes": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40}
+
+
+@contextmanager
+def migration_memory(con: duckdb.DuckDBPyConnection):
+    """Around an upgrade's steps: DuckDB's memory cap raised to ``MIGRATION_MEMORY_BYTES`` if lower (a
+    migration rewriting a table of a million articles does not fit the writer's default 128 MB,
+    whatever it spills), then put back."""
+    number, _, unit = str(con.execute("SELECT current_setting('memory_limit')").fetchone()[0]).partition(" ")
+    try:  # DuckDB shows the cap to 0.1 of its unit, cut down: put back the middle of that interval
+        before = round((float(number) + (0.05 if unit != "bytes" else 0)) * _UNITS[unit])
+    except (ValueError, KeyError):
+        before = None
+    lower = before is not None and before < MIGRATION_MEMORY_BYTES
+    if lower:
+        con.execute(f"SET memory_limit = '{MIGRATION_MEMORY_BYTES}B'")
+    try:
+        yield
+    finally:
+        if lower:
+            con.execute(f"SET memory_limit = '{before}B'")
+
+
 _STORAGE_FAILURES = (duckdb.IOException, duckdb.FatalException, duckdb.OutOfMemoryException, duckdb.TransactionException)
 
 
@@ -114,7 +138,7 @@ def migrate(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> int:
     for version, name, statements in migrations():
         if version <= current or version > target:
             continue
-        with transaction(con):
+        with migration_memory(con), transaction(con):
             con.execute(statements)
             con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [version, name])
     if target == latest:

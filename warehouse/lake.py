@@ -35,6 +35,7 @@ SUFFIX = ".lake"
 CATALOG = "catalog.sqlite"
 DATA = "data"
 SEARCH = "search"  # the full-text index's folder (warehouse.search_index)
+KEYS = "keys"  # the duplicate look-up index's folder (warehouse.key_index)
 WRITER_LOCK = "writer.lock"
 ALIAS = "mediamon"  # the name the lake is attached under (and made the default catalog)
 ROW_GROUP_ROWS = 2_048  # rows per Parquet row group: its buffer must fit the writer's memory cap (at the
@@ -141,7 +142,7 @@ def check_folder(folder: Path, *, writing: bool) -> None:
 
 def _ours(name: str) -> bool:
     """A name the lake's own files take before its catalog exists (or while the index is rebuilt)."""
-    return name in (DATA, WRITER_LOCK, ".spill") or name.split(".")[0] == SEARCH
+    return name in (DATA, WRITER_LOCK, ".spill") or name.split(".")[0] in (SEARCH, KEYS)
 
 
 def connect_lake(folder: Path, *, read_only: bool, memory_limit: str | None = None,
@@ -220,10 +221,12 @@ def open_writer(folder: Path, memory_limit: str | None = None) -> tuple[duckdb.D
     except BaseException:
         lock.release()
         raise
+    from warehouse.db import storage_failures
     from warehouse.lake_schema import migrate_lake
 
     try:
-        migrate_lake(con, folder)
+        with storage_failures(folder):   # an upgrade that fails (disk full, memory) is one line
+            migrate_lake(con, folder)
     except BaseException:
         con.close()
         lock.release()

@@ -4,6 +4,7 @@ open (``warehouse/views.sql``)."""
 from __future__ import annotations
 
 import re
+from contextlib import nullcontext
 from importlib import resources
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import duckdb
 
 from core.errors import ForeignDatabase, SchemaTooNew
 from warehouse import lake
-from warehouse.db import transaction, views
+from warehouse.db import migration_memory, transaction, views
 
 _MIGRATION_RE = re.compile(r"^(\d{3})_([\w-]+)\.sql$")
 
@@ -46,7 +47,7 @@ def migrate_lake(con: duckdb.DuckDBPyConnection, folder: Path) -> int:
                            f"(v{latest}): upgrade mediamon")
     if current == 0 and _table_count(con) > 0:
         raise ForeignDatabase(f"{folder} is a DuckLake mediamon did not create: give --db a new path")
-    with transaction(con):
+    with migration_memory(con) if latest > current else nullcontext(), transaction(con):
         if current == 0:
             con.execute(f"CALL {lake.ALIAS}.set_option('parquet_row_group_size', {lake.ROW_GROUP_ROWS})")
             con.execute("CREATE TABLE lake_schema_version (version INTEGER NOT NULL, name VARCHAR NOT NULL, "

@@ -62,3 +62,18 @@ def test_unusable_paths_are_reported_plainly(tmp_path):
     with pytest.raises(DatabaseUnusable, match="is not a DuckDB database file"):
         Warehouse.open(not_a_db)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["text.duckdb"]  # no working copy of it was made
+
+
+def test_an_upgrade_runs_with_at_least_a_gigabyte_and_gives_the_cap_back():
+    """A step that rewrites documents of a million articles fails under the writer's 128 MB (measured);
+    the batches after it keep the cap the user set."""
+    import duckdb as _duckdb
+
+    from warehouse.db import migration_memory
+
+    for cap, inside in (("100MB", "1.0 GiB"), ("3GB", None)):
+        with _duckdb.connect(config={"memory_limit": cap}) as con:
+            before = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+            with migration_memory(con):
+                assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == (inside or before)
+            assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == before
