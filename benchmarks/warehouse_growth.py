@@ -51,13 +51,15 @@ _RUN_TIME_RE = re.compile(r"Run Time \(s\): real ([\d.]+)")
 
 def disk_use(folder: Path, db: Path) -> dict[str, int]:
     """Bytes on disk of everything in the warehouse's folder, by part (the lake's tables and catalog,
-    its search index, the single file's writer copy, the raw archive)."""
-    parts = {"database": 0, "search index": 0, "writer copy": 0, "archive": 0, "other": 0}
+    its search and key indexes, the single file's writer copy, the raw archive)."""
+    parts = {"database": 0, "search index": 0, "key index": 0, "writer copy": 0, "archive": 0, "other": 0}
     lake_folder = lake.lake_folder(db)
     for path in folder.rglob("*"):
         if path.is_file():
             inside = lake_folder in path.parents
-            name = ("search index" if inside and lake.SEARCH in path.relative_to(lake_folder).parts[:1]
+            top = path.relative_to(lake_folder).parts[:1] if inside else ()
+            name = ("search index" if lake.SEARCH in top
+                    else "key index" if lake.KEYS in top
                     else "database" if inside or path == db
                     else "writer copy" if path.name.endswith(".writer.duckdb")
                     else "archive" if "archive" in path.relative_to(folder).parts[:1] else "other")
@@ -71,7 +73,7 @@ def stored_bytes(db: Path) -> int:
         return db.stat().st_size
     folder = lake.lake_folder(db)
     return sum(p.stat().st_size for p in folder.rglob("*")
-               if p.is_file() and lake.SEARCH not in p.relative_to(folder).parts[:1])
+               if p.is_file() and not {lake.SEARCH, lake.KEYS} & set(p.relative_to(folder).parts[:1]))
 
 
 def _query(env: dict, db: Path, sql: str, cwd: Path) -> tuple[float | None, Finished]:

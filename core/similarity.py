@@ -6,6 +6,7 @@ the other, so they live here, beside the records they compare.
 """
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 
@@ -22,6 +23,22 @@ KIND_WEIGHT = {"d": 2.0, "#": 1.5, "y": 0.75, "n": 1.0, "a": 1.0}  # date, numbe
 WEAK_SHARE = 0.25       # of its kind's weight, for a year, a small or round number, a loosely matched name
 SIGNIFICANT_DIGITS = 3  # a number with fewer (10, 45, 2500, 40000) turns up in unrelated texts
 EVIDENCE_SHOWN = 12
+
+
+BANDS = 32  # LSH bands of a MinHash signature (extractors.fingerprint): 32 bands x 4 rows of 128
+_BAND_HASHES = [hashlib.blake2b(digest_size=8, person=band.to_bytes(2, "little") * 8) for band in range(BANDS)]
+
+
+def band_keys(minhash: bytes) -> tuple[int, ...]:
+    """The LSH bucket key of each band of a MinHash signature (its little-endian uint32 values): a
+    signed 64-bit hash of the band's bytes, personalised by the band's number."""
+    width = len(minhash) // BANDS
+    keys = []
+    for band, prototype in enumerate(_BAND_HASHES):
+        digest = prototype.copy()
+        digest.update(minhash[band * width : (band + 1) * width])
+        keys.append(int.from_bytes(digest.digest(), "little", signed=True))
+    return tuple(keys)
 
 
 @dataclass(frozen=True, slots=True)

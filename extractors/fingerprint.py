@@ -12,9 +12,10 @@ import numpy as np
 
 from extractors.crosslingual import anchors
 from core.records import Fingerprint
+from core.similarity import BANDS, band_keys
 
 NUM_PERM = 128
-BANDS = 32                 # 32 bands x 4 rows: pairs above ~0.5 Jaccard almost always meet in a band
+# BANDS (core.similarity): 32 bands x 4 rows: pairs above ~0.5 Jaccard almost always meet in a band
 ROWS = NUM_PERM // BANDS
 SHINGLE_WORDS = 5
 _SEED = 1
@@ -46,11 +47,6 @@ def shingles(words: list[str], size: int = SHINGLE_WORDS) -> set[str]:
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
-def _band_key(band: int, rows: np.ndarray) -> int:
-    digest = hashlib.blake2b(rows.tobytes(), digest_size=8, person=band.to_bytes(2, "little") * 8).digest()
-    return int.from_bytes(digest, "little", signed=True)
-
-
 def fingerprint(text: str) -> Fingerprint:
     words = normalized_words(text)
     grams = shingles(words)
@@ -58,11 +54,10 @@ def fingerprint(text: str) -> Fingerprint:
     minhash = minhash_class(num_perm=NUM_PERM, seed=_SEED, permutations=permutations, scheme="affine32")
     minhash.update_batch([g.encode("utf-8") for g in grams])
     signature = minhash.hashvalues.astype("<u4")  # affine32: values are 32-bit
-    keys = tuple(_band_key(b, signature[b * ROWS : (b + 1) * ROWS]) for b in range(BANDS))
     return Fingerprint(
         normalized_sha256=hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest(),
         minhash=signature.tobytes(),
-        band_keys=keys,
+        band_keys=band_keys(signature.tobytes()),
         shingle_count=len(grams),
         anchors=anchors(text),
     )

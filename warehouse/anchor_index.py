@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from core.records import Anchor
 from core.similarity import CrossLingualMatch, anchor_score, weak_key
-from warehouse.db import run_staged
+from warehouse.key_index import KeySearch, Stored
 
 PROBES = 20           # rarest anchors of a new document looked up in the index (years, small numbers never)
 MIN_PROBE_HITS = 2    # probes a stored document must share to be scored
@@ -48,14 +48,6 @@ def anchor_set_rows(docs: list[AnchoredDoc]) -> pa.Table:
     })
 
 
-def _frequencies(con: duckdb.DuckDBPyConnection, keys: set[str]) -> tuple[Counter, int]:
-    rows = run_staged(con, "anchor_frequencies",
-                      staged_anchor_keys=pa.table({"anchor": pa.array(sorted(keys), pa.string())}))
-    stored = Counter({anchor: df for anchor, df in rows if anchor is not None})
-    documents = next(df for anchor, df in rows if anchor is None)
-    return stored, documents
-
-
 def _rarest(keys: set[str], frequency: Counter) -> list[str]:
     """The ``PROBES`` keys with the lowest positive ``frequency`` among those that can be strong evidence
     (``core.similarity.weak_key``: a year or a small number never is, so it never finds a candidate).
@@ -70,40 +62,34 @@ def _comparable(a: str, b: str) -> bool:
     return bool(a) and bool(b) and "und" not in (a, b) and a != b
 
 
-def find_cross_lingual(con: duckdb.DuckDBPyConnection, docs: list[AnchoredDoc],
+def find_cross_lingual(con: duckdb.DuckDBPyConnection, keys: KeySearch, docs: list[AnchoredDoc],
                        exclude: set[tuple[str, str]] = frozenset()) -> list[CrossLingualPair]:
-    """Candidates for ``docs`` among stored documents and earlier ``docs``, in another language."""
+    """Candidates for ``docs`` among stored documents (``keys``: the key index's last commit) and
+    earlier ``docs``, in another language."""
     docs = [d for d in docs if d.anchors]
     if not docs:
         return []
-    keys = {a.key for d in docs for a in d.anchors}
-    stored_df, stored_documents = _frequencies(con, keys)
+    stored_df = keys.document_frequencies({a.key for d in docs for a in d.anchors})
+    stored_documents = con.execute("SELECT count(*) FROM anchor_sets").fetchone()[0]
     batch_df = Counter(key for d in docs for key in {a.key for a in d.anchors})
     df = stored_df + batch_df
     documents = stored_documents + len(docs)
 
     # probe with the rarest anchors that another document has: one found nowhere else finds nothing
-    stored_probes = {d.doc_id: _rarest({a.key for a in d.anchors}, stored_df) for d in docs}
     in_other_batch_docs = Counter({k: n - 1 for k, n in batch_df.items() if n > 1})
     probes = {d.doc_id: _rarest({a.key for a in d.anchors}, in_other_batch_docs) for d in docs}
-    stored_candidates = run_staged(
-        con, "anchor_candidates", {"kept": STORED_CANDIDATES},
-        staged_probes=pa.table({"doc_id": [d for d, ks in stored_probes.items() for _ in ks],
-                                "anchor": [k for ks in stored_probes.values() for k in ks]}),
-        staged_query_languages=pa.table({"doc_id": [d.doc_id for d in docs],
-                                         "language": [d.language or "und" for d in docs]}),
-    ) if stored_documents else []
     others: dict[str, tuple[Anchor, ...]] = {}
     seeds: set[str] = set()
     candidates: dict[str, set[str]] = defaultdict(set)
-    for doc_id, other, other_keys, surfaces, is_seed in stored_candidates:
-        others[other] = tuple(Anchor(k, s) for k, s in zip(other_keys, surfaces))
-        candidates[doc_id].add(other)
-        if is_seed:
-            seeds.add(other)
+    for doc in docs if stored_documents else ():
+        for other in _stored_candidates(keys, doc, _rarest({a.key for a in doc.anchors}, stored_df)):
+            others[other.doc_id] = other.anchors
+            candidates[doc.doc_id].add(other.doc_id)
+            if other.is_seed:
+                seeds.add(other.doc_id)
     missing = {a.key for anchors in others.values() for a in anchors} - df.keys()
     if missing:
-        df.update(_frequencies(con, missing)[0])
+        df.update(keys.document_frequencies(missing))
 
     # earlier docs of this batch, by anchor and language: a probe only walks the other languages' docs
     by_key: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -124,3 +110,15 @@ def find_cross_lingual(con: duckdb.DuckDBPyConnection, docs: list[AnchoredDoc],
         for key in {a.key for a in doc.anchors}:
             by_key[key][doc.language].append(doc.doc_id)
     return pairs
+
+
+def _stored_candidates(keys: KeySearch, doc: AnchoredDoc, probes: list[str]) -> list[Stored]:
+    """Stored documents in another language sharing ``MIN_PROBE_HITS`` or more of ``probes``: at most
+    ``STORED_CANDIDATES`` (seeds first, then those sharing the most probes, then by id), so the work per
+    new document does not grow with the warehouse."""
+    if not _comparable(doc.language or "und", "-") or not probes:
+        return []
+    hits = [(stored, shared) for stored, shared in keys.probe_hits(doc.doc_id, probes, MIN_PROBE_HITS)
+            if stored.language and _comparable(stored.language, doc.language)]
+    hits.sort(key=lambda hit: (not hit[0].is_seed, -hit[1], hit[0].doc_id))
+    return [stored for stored, _ in hits[:STORED_CANDIDATES]]

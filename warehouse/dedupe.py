@@ -21,6 +21,8 @@ from core.similarity import estimated_jaccard
 from warehouse.anchor_index import AnchoredDoc, CrossLingualPair, anchor_set_rows, find_cross_lingual
 from warehouse.clusters import recluster
 from warehouse.db import run_staged, sql, transaction
+from warehouse.key_index import KeyDoc, KeySearch
+from warehouse.key_writer import KeyWriter
 
 NEAR_MATCHES_KEPT = 3
 CONTAINMENT_THRESHOLD = 0.9   # the shorter text's shingles found in the longer one
@@ -62,22 +64,22 @@ def bucket_rows(items: list[tuple[str, Fingerprint]]) -> pa.Table:
                      "doc_id": pa.array(ids, pa.string())})
 
 
-def find_duplicates(con: duckdb.DuckDBPyConnection, items: list[tuple[str, Fingerprint]],
-                    threshold: float) -> list[DuplicatePair]:
-    """Duplicate pairs for ``items`` against the stored index and against earlier items."""
+def find_duplicates(keys: KeySearch, items: list[tuple[str, Fingerprint]], threshold: float) -> list[DuplicatePair]:
+    """Duplicate pairs for ``items`` against the stored index (``keys``: its last commit) and
+    against earlier items."""
     if not items:
         return []
-    queries = pa.table({"doc_id": [d for d, _ in items], "normalized_sha256": [f.normalized_sha256 for _, f in items]})
-    stored_exact = dict(run_staged(con, "exact_matches", staged_queries=queries))
-    stored_near = run_staged(con, "lsh_candidates", staged_buckets=bucket_rows(items))
+    stored_exact = keys.exact_matches((doc_id, fp.normalized_sha256) for doc_id, fp in items)
+    stored_near = [(doc_id, mate.doc_id, mate.minhash, mate.shingle_count)
+                   for doc_id, fp in items if doc_id not in stored_exact
+                   for mate in keys.bucket_mates(doc_id, fp.band_keys)]
 
     by_id = dict(items)
     near: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
     for doc_id, match_id, signature, shingle_count in stored_near:
-        if doc_id not in stored_exact:
-            found = near_similarity(by_id[doc_id], signature, shingle_count, threshold)
-            if found:
-                near[doc_id][match_id] = found
+        found = near_similarity(by_id[doc_id], signature, shingle_count, threshold)
+        if found:
+            near[doc_id][match_id] = found
 
     pairs: list[DuplicatePair] = []
     first_with_hash: dict[str, str] = {}
@@ -114,24 +116,30 @@ class IndexResult:
     cross_lingual: list[CrossLingualPair]   # candidates only
 
 
-def index_documents(con: duckdb.DuckDBPyConnection, entries: list[IndexEntry], kind: str, run_id: str,
-                    now: datetime, threshold: float) -> IndexResult:
+def index_documents(con: duckdb.DuckDBPyConnection, keys: KeyWriter, entries: list[IndexEntry], kind: str,
+                    run_id: str, now: datetime, threshold: float) -> IndexResult:
     """Find the duplicates of ``entries``, then add them to the index, store the pairs, update clusters.
 
-    Call inside the batch's transaction. An entry already indexed (a re-fetched article whose text
-    changed) must have left the MinHash index first (``unindex_documents``); it leaves the anchor
-    index here.
+    Call inside the batch's transaction; ``keys.commit`` after it commits. An entry already indexed
+    (a re-fetched article whose text changed) leaves the index first: its fingerprint, LSH and
+    anchor rows and the pairs it made. Look-ups read the key index (``warehouse.key_index``), never
+    the whole tables, so a batch's cost follows its own documents.
     """
     if not entries:
         return IndexResult([], [])
-    ids = pa.table({"doc_id": pa.array([e.doc_id for e in entries], pa.string())})
-    run_staged(con, "unindex_anchors", staged_reindexed=ids)
+    search = keys.search()
+    again = search.indexed(e.doc_id for e in entries)
+    if again:
+        search.hide(again)
+        reindexed = pa.table({"doc_id": pa.array(sorted(again), pa.string())})
+        run_staged(con, "unindex_documents", staged_changed=reindexed)
+        run_staged(con, "unindex_anchors", staged_reindexed=reindexed)
     items = [(e.doc_id, e.fingerprint) for e in entries]
-    pairs = find_duplicates(con, items, threshold)
+    pairs = find_duplicates(search, items, threshold)
     anchored = [AnchoredDoc(e.doc_id, e.language, e.fingerprint.anchors) for e in entries]
     # an exact copy has its original's candidates (the cluster joins them): only the others are searched
     copies = {p.doc_id for p in pairs if p.kind == "exact"}
-    cross = find_cross_lingual(con, [a for a in anchored if a.doc_id not in copies],
+    cross = find_cross_lingual(con, search, [a for a in anchored if a.doc_id not in copies],
                                {(p.doc_id, p.duplicate_of) for p in pairs})
 
     run_staged(con, "insert_fingerprints_only", staged_fingerprints=pa.Table.from_pylist([{
@@ -139,6 +147,9 @@ def index_documents(con: duckdb.DuckDBPyConnection, entries: list[IndexEntry], k
         "shingle_count": fp.shingle_count, "first_seen": now} for doc_id, fp in items]))
     run_staged(con, "insert_buckets", staged_buckets=bucket_rows(items))
     run_staged(con, "insert_anchors", staged_anchor_sets=anchor_set_rows(anchored))
+    keys.stage(con, [KeyDoc(e.doc_id, kind, e.language, e.fingerprint.normalized_sha256, e.fingerprint.band_keys,
+                            e.fingerprint.minhash, e.fingerprint.shingle_count, now, e.fingerprint.anchors)
+                     for e in entries])
     if pairs:
         run_staged(con, "insert_duplicates", staged_duplicates=pa.Table.from_pylist([{
             "doc_id": p.doc_id, "duplicate_of": p.duplicate_of, "kind": p.kind, "similarity": p.similarity,
@@ -160,22 +171,26 @@ def _store_cross_lingual(con: duckdb.DuckDBPyConnection, cross: list[CrossLingua
 BACKLOG_CHUNK = 500
 
 
-def index_backlog(con: duckdb.DuckDBPyConnection, now: datetime,
+def index_backlog(con: duckdb.DuckDBPyConnection, keys: KeyWriter, now: datetime,
                   anchors_of: Callable[[str], tuple[Anchor, ...]]) -> int:
     """Give documents indexed before the anchor index and clusters existed their rows; return how many.
 
     ``anchors_of``: text -> anchors (``extractors.crosslingual.anchors``, passed in by the engine).
-    Runs once after an upgrade from an older schema (``Warehouse.fill_pending``).
+    Runs once after an upgrade from an older schema (``Warehouse.fill_pending``), a transaction per
+    ``BACKLOG_CHUNK`` documents (the key index commits each, so the next chunk finds it); one that
+    dies part-way is taken up where it stopped by the next run.
     """
     backlog = con.execute(sql("index_backlog")).fetchall()
     if not backlog:
         return 0
     unanchored = [AnchoredDoc(doc_id, language or "und", anchors_of(text or ""))
                   for doc_id, _, text, language, needs_anchors in backlog if needs_anchors]
-    with transaction(con):
-        for start in range(0, len(unanchored), BACKLOG_CHUNK):
-            chunk = unanchored[start : start + BACKLOG_CHUNK]
-            _store_cross_lingual(con, find_cross_lingual(con, chunk), now, "index-backlog")
+    for start in range(0, len(unanchored), BACKLOG_CHUNK):
+        chunk = unanchored[start : start + BACKLOG_CHUNK]
+        with keys.batch(con):
+            _store_cross_lingual(con, find_cross_lingual(con, keys.search(), chunk), now, "index-backlog")
             run_staged(con, "insert_anchors", staged_anchor_sets=anchor_set_rows(chunk))
+            keys.stage_ids(con, {doc.doc_id for doc in chunk})
+    with transaction(con):
         recluster(con, {row[0] for row in backlog})
     return len(backlog)

@@ -108,11 +108,13 @@ def _tables(con: duckdb.DuckDBPyConnection, database: str) -> set[str]:
 
 
 def move_search_index(analyst: Path, folder: Path) -> None:
-    """The file's search index (``<name>.search`` beside it) into the lake, where the writer finds it."""
+    """The file's search and duplicate look-up indexes (``<name>.search`` and ``<name>.keys`` beside
+    it) into the lake, where the writer finds them (one the file lacks is built at the next open)."""
     stem = analyst.name[: -len(".duckdb")] if analyst.name.endswith(".duckdb") else analyst.name
-    beside, inside = analyst.with_name(f"{stem}.search"), folder / lake.SEARCH
-    if beside.is_dir() and not inside.exists():
-        beside.rename(inside)
+    for name in (lake.SEARCH, lake.KEYS):
+        beside, inside = analyst.with_name(f"{stem}.{name}"), folder / name
+        if beside.is_dir() and not inside.exists():
+            beside.rename(inside)
 
 
 def retired_path(analyst: Path) -> Path:

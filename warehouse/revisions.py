@@ -44,6 +44,7 @@ class Kept:
     words_removed: int | None
     title_changed: bool | None
     text_changed: bool  # a new or another text: indexed again for duplicates
+    replaces: bool = False  # a documents row for its URL is stored already (replaced by this one)
 
     @property
     def page(self) -> Page:
@@ -127,10 +128,10 @@ def _kept(finding: Finding, before: Stored | None, run_id: str) -> Kept:
     title_changed = (page.article.title or None) != (before.title or None)
     if finding.in_place or not (text_changed or title_changed):
         return Kept(attempt, doc_id, before.version, before.version_fetched_at, before.version_run_id,
-                    before.words_added, before.words_removed, before.title_changed, text_changed)
+                    before.words_added, before.words_removed, before.title_changed, text_changed, True)
     added, removed = finding.words or (0, 0)
     return Kept(attempt, doc_id, before.version + 1, fetch.attempted_at, run_id, added, removed, title_changed,
-                text_changed)
+                text_changed, True)
 
 
 def _event_rows(check: Check, finding: Finding, article: Kept | None, before: Stored | None,

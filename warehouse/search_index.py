@@ -8,7 +8,7 @@ commit without waiting for the writer. So a run's search cost follows the run's 
 search reads only the postings of the query's words.
 
 Crash safety: every write of ``documents`` also records the ``doc_id`` in ``search_backlog``, in
-the same transaction (``replace_documents.sql``); the writer clears the backlog once the index has
+the same transaction (``insert_documents.sql``); the writer clears the backlog once the index has
 committed those articles. A process that dies in between leaves the backlog, and the next writer to
 open catches it up (``SearchWriter.open``). The index is checked against the database at every
 open (its article count, and its format marker): a folder missing, unreadable, of another format or

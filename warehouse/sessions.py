@@ -17,6 +17,7 @@ import duckdb
 from warehouse import lake
 from warehouse.db import check_writable, connect, sql
 from warehouse.revisions import Kept
+from warehouse.key_writer import KeyWriter
 from warehouse.search_index import IndexedArticle, index_path
 from warehouse.search_writer import SearchWriter, say_on_stderr
 from warehouse.snapshot import bootstrap, remove_partial_copies, writer_path
@@ -83,6 +84,18 @@ def ready_search(con: duckdb.DuckDBPyConnection, folder: Path) -> SearchWriter:
     (a crashed run's backlog indexed, a missing or stale index rebuilt)."""
     con.execute(sql("mark_crashed_runs"))
     return SearchWriter.open(folder, con)
+
+
+def keys_folder(search_folder: Path) -> Path:
+    """Where the duplicate look-up index lives: beside the search index (``keys/`` in the lake,
+    ``<name>.keys`` beside a DuckDB file)."""
+    return search_folder.with_name(search_folder.name[: -len("search")] + "keys")
+
+
+def ready_keys(con: duckdb.DuckDBPyConnection, folder: Path) -> KeyWriter:
+    """The duplicate look-up index in step with the tables (a crashed run's backlog indexed, a missing
+    or stale index rebuilt)."""
+    return KeyWriter.open(folder, con, say_on_stderr)
 
 
 def indexed(kept: Kept) -> IndexedArticle:

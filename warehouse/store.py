@@ -20,8 +20,9 @@ from warehouse.db import run_staged, sql, storage_failures, transaction
 from warehouse.fetch_rows import fetch_log_table, fetch_row
 from warehouse.dedupe import DuplicatePair, IndexEntry, index_backlog, index_documents
 from warehouse.changes import Attempt
+from warehouse.key_writer import KeyWriter
 from warehouse.search_writer import SearchWriter
-from warehouse.sessions import Session, indexed, open_session, ready_search
+from warehouse.sessions import Session, indexed, keys_folder, open_session, ready_keys, ready_search
 from warehouse.rows import document_row, language_audit
 from warehouse.revisions import Kept, checks_of, doc_id_for, review  # noqa: F401 (doc_id_for: callers import it from here)
 from warehouse.schedule import PlannedCheck, plan_checks, watch_citations, web_archive_done
@@ -77,9 +78,11 @@ class Warehouse:
     """
 
     def __init__(self, session: Session, near_threshold: float = 0.7, clock: Callable[[], datetime] = _now,
-                 revisit: RevisitPolicy = RevisitPolicy(), search: SearchWriter | None = None) -> None:
+                 revisit: RevisitPolicy = RevisitPolicy(), search: SearchWriter | None = None,
+                 keys: KeyWriter | None = None) -> None:
         self.session, self.con = session, session.con
         self.search = search  # the full-text index, fed after each batch commit
+        self.keys = keys      # the duplicate look-up index, fed after each batch commit
         self.near_threshold = near_threshold
         self.clock, self.revisit = clock, revisit  # what time it is; when URLs are checked again
 
@@ -102,6 +105,7 @@ class Warehouse:
         try:
             with storage_failures(session.working):
                 warehouse.search = ready_search(session.con, search_folder)
+                warehouse.keys = ready_keys(session.con, keys_folder(search_folder))
         except BaseException:
             warehouse.close()
             raise
@@ -114,7 +118,7 @@ class Warehouse:
         dates seeds state (``date_of``: text -> date). Each job runs once; a fresh database has none."""
         pending = {row[0] for row in self.con.execute("SELECT name FROM pending_backfills").fetchall()}
         if "anchor_index" in pending:
-            index_backlog(self.con, self.clock(), anchors_of)
+            index_backlog(self.con, self.keys, self.clock(), anchors_of)
         if "seed_dates" in pending:
             fill_seed_dates(self.con, date_of)
         if pending:
@@ -133,6 +137,8 @@ class Warehouse:
     def close(self) -> None:
         if self.search is not None:
             self.search.close()
+        if self.keys is not None:
+            self.keys.close()
         self.session.close()
 
     def __enter__(self) -> "Warehouse":
@@ -193,7 +199,7 @@ class Warehouse:
             schema=pa.schema([("seed_id", pa.string()), ("position", pa.int32()),
                               ("url_as_cited", pa.string()), ("url", pa.string())]))
 
-        with transaction(self.con):
+        with self.keys.batch(self.con):
             run_staged(self.con, "insert_seeds", staged_seeds=seed_rows)
             run_staged(self.con, "insert_citations", staged_citations=citation_rows)
             watch_citations(self.con, citation_rows, now)
@@ -234,7 +240,7 @@ class Warehouse:
     def _index(self, entries: list[IndexEntry], kind: str, run_id: str, now: datetime) -> list[DuplicatePair]:
         """Find duplicates of ``entries`` (exact, near, cross-lingual candidates), then add them to the
         index with their pairs and clusters (warehouse.dedupe); return the exact and near pairs."""
-        return index_documents(self.con, entries, kind, run_id, now, self.near_threshold).pairs
+        return index_documents(self.con, self.keys, entries, kind, run_id, now, self.near_threshold).pairs
 
     @_writes
     def commit_batch(self, pages: list[Page], run_id: str, also=None) -> BatchCounts:
@@ -250,7 +256,7 @@ class Warehouse:
         counts.outcomes.update(str(attempt.outcome) for attempt in attempts)
         fetch_rows = [{**fetch_row(a.fetch), "fetch_id": a.fetch_id, "outcome": str(a.outcome), "run_id": run_id}
                       for a in attempts if a.fetch.fetch_id is None]  # a replayed fetch (reprocess) keeps its row
-        with transaction(self.con):
+        with self.keys.batch(self.con):
             if also is not None:
                 also(self.con)
             run_staged(self.con, "insert_fetches", staged_fetches=fetch_log_table(fetch_rows))
@@ -266,11 +272,13 @@ class Warehouse:
         (an unchanged text keeps its fingerprint and duplicate pairs)."""
         if not kept:
             return
-        run_staged(self.con, "replace_documents",
+        replaced = sorted(k.doc_id for k in kept if k.replaces)
+        if replaced:   # a new article has no row to delete: the delete would read every stored id
+            run_staged(self.con, "delete_documents", staged_replaced=pa.table({"doc_id": pa.array(replaced, pa.string())}))
+        run_staged(self.con, "insert_documents",
                    staged_documents=pa.Table.from_pylist([document_row(k, run_id) for k in kept]))
         changed = [k for k in kept if k.text_changed]
         if changed:
-            run_staged(self.con, "unindex_documents", staged_changed=pa.table({"doc_id": sorted(k.doc_id for k in changed)}))
             pairs = self._index([IndexEntry(k.doc_id, k.page.fingerprint, k.page.language.code) for k in changed],
                                 "article", run_id, now)
             counts.duplicates = len({p.doc_id for p in pairs})

@@ -163,7 +163,7 @@ def test_a_read_only_folder_is_one_error_and_leaves_nothing(tmp_path, make_unwri
         with pytest.raises(DatabaseUnavailable, match=r"cannot write .*(Permission denied|Operation not "
                                                       r"permitted|Read-only file system)"):
             Warehouse.open(folder / name)
-    assert sorted(os.listdir(folder)) == ["m.duckdb", "m.search"]  # the database and its search index
+    assert sorted(os.listdir(folder)) == ["m.duckdb", "m.keys", "m.search"]  # the database and its two indexes
     with open_snapshot(folder / "m.duckdb") as con:   # reading needs no write access
         assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
 

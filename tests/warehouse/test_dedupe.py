@@ -1,5 +1,6 @@
 """The duplicate index: thresholds, clusters, and that stored documents are looked up, never re-hashed."""
 import random
+from datetime import datetime, timezone
 from dataclasses import replace
 from pathlib import Path
 
@@ -143,7 +144,7 @@ def test_documents_indexed_before_anchors_and_clusters_existed_get_them_after_th
         assert warehouse.con.execute("SELECT count(*) FROM doc_clusters").fetchone()[0] == 2
         [(kind, evidence)] = warehouse.con.execute("SELECT kind, evidence FROM duplicates").fetchall()
         assert kind == "cross_lingual" and "21 мая ~ 21 Mayıs" in evidence.replace("21 Mayıs ~ 21 мая", "21 мая ~ 21 Mayıs")
-        assert dedupe.index_backlog(warehouse.con, None, anchors) == 0        # nothing left to do the next time
+        assert dedupe.index_backlog(warehouse.con, warehouse.keys, datetime.now(timezone.utc), anchors) == 0  # nothing left
 
 
 def test_cross_lingual_needs_two_languages(tmp_path):

@@ -10,6 +10,7 @@ import pytest
 from testkit.schema_at import database_at
 from tests.warehouse.test_store import page, text_of
 from warehouse import DatabaseUnavailable, DatabaseUnusable, ForeignDatabase, SchemaTooNew, Warehouse, lake
+from warehouse.lake_schema import latest_lake_version
 from warehouse.lake_convert import NOT_COPIED, convert_if_found, retired_path
 from warehouse.lake_schema import latest_lake_version
 from warehouse.store import BatchCounts
@@ -27,9 +28,9 @@ def store(path, *pages):
 
 def test_a_new_lake_is_one_folder_beside_the_db_path_with_every_view(tmp_path):
     store(tmp_path / "m.duckdb", page("http://x.example/a", text_of(1)))
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.lake"]  # the search index inside
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.lake"]  # the search and key indexes inside
     assert {p.name for p in (tmp_path / "m.lake").iterdir()} == {  # with the catalog's WAL files kept
-        "catalog.sqlite", "catalog.sqlite-shm", "catalog.sqlite-wal", "data", "search", "writer.lock"}
+        "catalog.sqlite", "catalog.sqlite-shm", "catalog.sqlite-wal", "data", "keys", "search", "writer.lock"}
     with lake.open_reader(tmp_path / "m.lake") as con:
         found = {row[0] for row in con.execute(
             "SELECT view_name FROM duckdb_views() WHERE database_name = 'mediamon'").fetchall()}

@@ -209,7 +209,7 @@ def test_an_old_database_with_the_fts_index_is_upgraded_and_searchable(tmp_path,
     shutil.rmtree(index_path(db))
     extension = next((Path(fts.__file__).parent / "extensions").glob(f"v{duckdb.__version__}/fts.duckdb_extension"))
     with duckdb.connect(str(writer_path(db))) as con:      # the database as mediamon with schema v11 left it
-        con.execute("DROP TABLE search_backlog; DELETE FROM schema_version WHERE version >= 12")
+        con.execute("DROP TABLE search_backlog; DROP TABLE key_backlog; DELETE FROM schema_version WHERE version >= 12")
         con.execute("ALTER TABLE doc_clusters DROP COLUMN cluster_size")   # added by 014
         for column in ("snapshot_at", "archive_url", "warc_file", "warc_offset", "payload_digest"):
             con.execute(f"ALTER TABLE documents DROP COLUMN {column}")

@@ -1,5 +1,4 @@
--- the fingerprints of documents not in the index yet
+-- the fingerprints of the staged documents: none is indexed (index_documents unindexes a document indexed before)
 INSERT INTO fingerprints (doc_id, kind, normalized_sha256, minhash, shingle_count, first_seen)
-SELECT s.doc_id, s.kind, s.normalized_sha256, s.minhash, s.shingle_count, s.first_seen
-FROM staged_fingerprints s
-WHERE NOT EXISTS (SELECT 1 FROM fingerprints f WHERE f.doc_id = s.doc_id);
+SELECT doc_id, kind, normalized_sha256, minhash, shingle_count, first_seen
+FROM staged_fingerprints;

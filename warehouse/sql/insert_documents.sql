@@ -1,4 +1,4 @@
-DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM staged_documents);
+-- an article stored before has left documents first (delete_documents.sql)
 INSERT INTO documents (doc_id, url, final_url, host, fetch_id, fetched_at, via, title, author, published_at,
                        sitename, text, word_count, language, language_score, language_method,
                        content_sha256, extractor, run_id, langdetect_language, langdetect_score,

@@ -1,0 +1,282 @@
+"""The writer's side of the duplicate look-up index (``warehouse.key_index``), kept in step with the tables.
+
+A batch's transaction records the ids it (re)indexes in ``key_backlog`` and hands their keys to
+``stage``; after the transaction commits, ``commit`` writes them to the index, commits it and
+clears the backlog. A process that dies in between leaves the backlog, and the next writer to open
+re-reads those documents from the tables (``catch_up``). At open the index is also checked against
+the tables (its format marker, and that it holds as many documents as ``fingerprints``): a folder
+missing, unreadable, of another format or out of step is rebuilt from the tables, with a line
+saying so and a progress line every ``PROGRESS_SECONDS``.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import tantivy
+
+from core.errors import DatabaseUnavailable, DatabaseUnusable
+from core.records import Anchor
+from core.similarity import band_keys
+from warehouse.db import run_staged, transaction
+from warehouse.key_index import FORMAT, MARKER, KeyDoc, KeySearch, document, schema
+
+PROGRESS_SECONDS = 10.0
+WRITER_HEAP_BYTES = 64_000_000
+CHUNK_DOCUMENTS = 50_000  # documents joined at a time by a rebuild
+_READ_ROWS = 2_000
+_PART_FLUSH_ROWS = 2_048  # rows a part buffers before it is written out
+_TANTIVY_ERRORS = (ValueError, OSError)
+
+
+class KeyWriter:
+    """The key index of one warehouse, written by its one writer process."""
+
+    def __init__(self, folder: Path, index: tantivy.Index) -> None:
+        self.folder, self.index = folder, index
+        self.writer = index.writer(WRITER_HEAP_BYTES, 1)
+        self.pending: dict[str, KeyDoc | None] = {}
+        self.reread: set[str] = set()
+        self._stale = True
+
+    # -- opening --------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, folder: Path, con: duckdb.DuckDBPyConnection, say: Callable[[str], None]) -> "KeyWriter":
+        """The writer of the index at ``folder``, in step with the tables of ``con``."""
+        for suffix in (".building", ".retired", ".parts"):
+            shutil.rmtree(folder.with_name(folder.name + suffix), ignore_errors=True)
+        keys, why = cls._open_existing(folder)
+        if keys is not None:
+            try:
+                keys.catch_up(con)
+                why = keys.out_of_step(con)
+            except _TANTIVY_ERRORS as exc:
+                why = _first_line(f"unreadable: {exc}")
+            if why is None:
+                return keys
+            keys.close()
+        return cls.rebuild(folder, con, why, say)
+
+    @classmethod
+    def _open_existing(cls, folder: Path) -> tuple["KeyWriter | None", str]:
+        if not (folder / "meta.json").is_file():
+            return None, "none yet" if not folder.exists() else "no index in the folder"
+        if _marker_format(folder) != FORMAT:
+            return None, "written by another mediamon version"
+        try:
+            return cls(folder, tantivy.Index.open(str(folder))), ""
+        except _TANTIVY_ERRORS as exc:
+            return None, _first_line(f"unreadable: {exc}")
+
+    def out_of_step(self, con: duckdb.DuckDBPyConnection) -> str | None:
+        """Why the index does not hold the indexed documents (None when it does): the numbers differ."""
+        indexed = self.search().documents
+        stored = con.execute("SELECT count(*) FROM fingerprints").fetchone()[0]
+        return None if indexed == stored else f"it holds {indexed:,} documents, the tables {stored:,}"
+
+    # -- a batch --------------------------------------------------------------------------------
+    def search(self) -> KeySearch:
+        """Look-ups against the last commit (a new one for each batch: ``KeySearch.hide`` is the batch's)."""
+        if self._stale:
+            self.index.reload()
+            self._stale = False
+        return KeySearch(self.index)
+
+    def stage(self, con: duckdb.DuckDBPyConnection, docs: list[KeyDoc], removed: set[str] = frozenset()) -> None:
+        """Inside a batch's transaction: record ``docs`` (added or indexed again) and ``removed`` ids in
+        the backlog; ``commit`` writes them once the transaction has committed."""
+        ids = [doc.doc_id for doc in docs] + sorted(removed - {doc.doc_id for doc in docs})
+        if not ids:
+            return
+        run_staged(con, "insert_key_backlog", staged_key_backlog=pa.table({"doc_id": pa.array(ids, pa.string())}))
+        self.pending.update({doc_id: None for doc_id in removed})
+        self.pending.update({doc.doc_id: doc for doc in docs})
+
+    def stage_ids(self, con: duckdb.DuckDBPyConnection, doc_ids: set[str]) -> None:
+        """Inside a transaction: ``doc_ids`` changed in the tables (an upgrade gave them anchors);
+        ``commit`` reads them again from the tables."""
+        if doc_ids:
+            run_staged(con, "insert_key_backlog",
+                       staged_key_backlog=pa.table({"doc_id": pa.array(sorted(doc_ids), pa.string())}))
+            self.reread |= doc_ids
+
+    @contextmanager
+    def batch(self, con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+        """A transaction whose staged keys the index commits once it has committed (forgotten if it rolls back)."""
+        try:
+            with transaction(con):
+                yield
+        except BaseException:
+            self.discard()
+            raise
+        self.commit(con)
+
+    def discard(self) -> None:
+        """The batch's transaction rolled back: forget what it staged."""
+        self.pending.clear()
+        self.reread.clear()
+
+    def commit(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Write what committed transactions staged, commit the index, clear the backlog."""
+        if not self.pending and not self.reread:
+            return
+        if self.reread:
+            self.pending.update(_from_tables(con, sorted(self.reread)))
+        self._write(self.pending)
+        self.discard()
+        con.execute("DELETE FROM key_backlog")
+
+    def _write(self, docs: dict[str, KeyDoc | None]) -> None:
+        try:
+            for doc_id, doc in docs.items():
+                self.writer.delete_documents_by_term("doc_id", doc_id)
+                if doc is not None:
+                    self.writer.add_document(document(doc))
+            self.writer.commit()
+        except _TANTIVY_ERRORS as exc:
+            raise _writing_failure(self.folder, exc) from None
+        self._stale = True
+
+    def catch_up(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Index again what committed batches recorded and a process that died before the index commit left out."""
+        backlog = [row[0] for row in con.execute("SELECT DISTINCT doc_id FROM key_backlog ORDER BY 1").fetchall()]
+        if backlog:
+            self._write(_from_tables(con, backlog))
+            con.execute("DELETE FROM key_backlog")
+
+    # -- a rebuild ------------------------------------------------------------------------------
+    @classmethod
+    def rebuild(cls, folder: Path, con: duckdb.DuckDBPyConnection, why: str,
+                say: Callable[[str], None]) -> "KeyWriter":
+        """Build the index from every indexed document in a folder beside ``folder``, then put it in place."""
+        if folder.exists() and (not folder.is_dir() or not _is_ours(folder)):
+            raise DatabaseUnusable(f"{folder} is not a mediamon key index (the warehouse's duplicate look-up "
+                                   f"index goes there): move it away")
+        total = con.execute("SELECT count(*) FROM fingerprints").fetchone()[0]
+        if total:
+            say(f"mediamon: building the duplicate look-up index {folder} from the tables ({why}): {total:,} documents")
+        building = folder.with_name(folder.name + ".building")
+        started = last = time.monotonic()
+        try:
+            shutil.rmtree(building, ignore_errors=True)
+            building.mkdir()
+            index = tantivy.Index(schema(), str(building), reuse=False)
+            writer = index.writer(WRITER_HEAP_BYTES, 1)
+            done = 0
+            for doc in _every_doc(con, total, folder.with_name(folder.name + ".parts")):
+                writer.add_document(document(doc))
+                done += 1
+                if done % 1000 == 0 and time.monotonic() - last >= PROGRESS_SECONDS:
+                    last = time.monotonic()
+                    say(f"mediamon: duplicate look-up index: {done:,} of {total:,} documents indexed "
+                        f"({100 * done // max(total, 1)} %)")
+            writer.commit()
+            writer.wait_merging_threads()
+            del writer, index
+            (building / MARKER).write_text(json.dumps({"format": FORMAT}) + "\n", "utf-8")
+            retired = folder.with_name(folder.name + ".retired")
+            if folder.exists():
+                folder.rename(retired)
+            building.rename(folder)
+            shutil.rmtree(retired, ignore_errors=True)
+        except _TANTIVY_ERRORS as exc:
+            shutil.rmtree(building, ignore_errors=True)
+            raise _writing_failure(folder, exc) from None
+        con.execute("DELETE FROM key_backlog")
+        if last != started:
+            say(f"mediamon: duplicate look-up index built: {total:,} documents in {time.monotonic() - started:.0f} s")
+        keys, why = cls._open_existing(folder)
+        if keys is None:
+            raise _writing_failure(folder, RuntimeError(why))
+        return keys
+
+    def close(self) -> None:
+        """Drop the writer (its lock released; a merge in progress is abandoned, its files collected later)."""
+        self.writer = self.index = None
+
+
+def _from_tables(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, KeyDoc | None]:
+    """``doc_ids`` as the tables hold them now (None: no longer indexed)."""
+    ids = pa.table({"doc_id": pa.array(doc_ids, pa.string())})
+    found = {doc.doc_id: doc for doc in _rows(run_staged(con, "key_docs", staged_key_docs=ids))}
+    return {doc_id: found.get(doc_id) for doc_id in doc_ids}
+
+
+_PARTED = {"fingerprints": "doc_id, kind, normalized_sha256, minhash, shingle_count, first_seen",
+           "documents": "doc_id, language", "seed_docs": "seed_id AS doc_id, language",
+           "anchor_sets": "doc_id, anchors, surfaces"}
+
+
+def _every_doc(con: duckdb.DuckDBPyConnection, total: int, parts_folder: Path) -> Iterator[KeyDoc]:
+    """Every indexed document. Each table is first split by a hash of the id into parts of about
+    ``CHUNK_DOCUMENTS`` documents (Parquet files in ``parts_folder``, one pass over each table), then
+    the parts are joined one at a time: the memory a rebuild needs does not grow with the warehouse."""
+    parts = max(1, -(-total // CHUNK_DOCUMENTS))
+    shutil.rmtree(parts_folder, ignore_errors=True)
+    parts_folder.mkdir()
+    con.execute(f"SET partitioned_write_flush_threshold = {_PART_FLUSH_ROWS}")  # every part's buffer within the cap
+    try:
+        for table, columns in _PARTED.items():
+            target = str(parts_folder / table).replace("'", "''")
+            con.execute(f"COPY (SELECT hash(doc_id) % {parts} AS part, * FROM (SELECT {columns} FROM {table})) "
+                        f"TO '{target}' (FORMAT parquet, PARTITION_BY (part))")
+        for part in range(parts):
+            yield from _joined(*(_part(parts_folder / table / f"part={part}") for table in _PARTED))
+    finally:
+        con.execute("RESET partitioned_write_flush_threshold")
+        shutil.rmtree(parts_folder, ignore_errors=True)
+
+
+def _part(folder: Path) -> pa.Table | None:
+    return pq.read_table(folder) if folder.is_dir() else None
+
+
+def _joined(fingerprints: pa.Table | None, documents: pa.Table | None, seeds: pa.Table | None,
+            anchor_sets: pa.Table | None) -> Iterator[KeyDoc]:
+    """One part's documents: its fingerprints with their language and anchors (a part is small)."""
+    if fingerprints is None:
+        return
+    languages = {}
+    for table in (seeds, documents):
+        if table is not None:
+            languages.update(zip(table.column("doc_id").to_pylist(), table.column("language").to_pylist()))
+    anchored = {} if anchor_sets is None else {
+        doc_id: (keys, surfaces) for doc_id, keys, surfaces in zip(*(anchor_sets.column(c).to_pylist()
+                                                                     for c in ("doc_id", "anchors", "surfaces")))}
+    columns = [fingerprints.column(c).to_pylist() for c in
+               ("doc_id", "kind", "normalized_sha256", "minhash", "shingle_count", "first_seen")]
+    yield from _rows((doc_id, kind, languages.get(doc_id), sha, minhash, shingles, first_seen, *anchored.get(doc_id, (None, None)))
+                     for doc_id, kind, sha, minhash, shingles, first_seen in zip(*columns))
+
+
+def _rows(rows: Iterable[tuple]) -> Iterator[KeyDoc]:
+    for doc_id, kind, language, sha, minhash, shingles, first_seen, keys, surfaces in rows:
+        anchors = tuple(Anchor(k, s) for k, s in zip(keys or (), surfaces or ()))
+        yield KeyDoc(doc_id, kind, language, sha, band_keys(minhash), minhash, shingles, first_seen, anchors)
+
+
+def _is_ours(folder: Path) -> bool:
+    return (folder / MARKER).is_file() or (folder / "meta.json").is_file() or not any(folder.iterdir())
+
+
+def _marker_format(folder: Path) -> int | None:
+    try:
+        return json.loads((folder / MARKER).read_text("utf-8")).get("format")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _first_line(text: str) -> str:
+    text = text.strip()
+    return text.splitlines()[0] if text else "unknown error"
+
+
+def _writing_failure(folder: Path, exc: BaseException) -> DatabaseUnavailable:
+    return DatabaseUnavailable(f"cannot write the duplicate look-up index {folder}: {_first_line(str(exc)) or type(exc).__name__}")
