@@ -1,6 +1,7 @@
 """Shared fixtures: the real corpus in ../shared, a loopback server, isolated Prefect and settings."""
 from __future__ import annotations
 
+import atexit
 import gzip
 import json
 import os
@@ -19,8 +20,18 @@ PREFECT = [sys.executable, "-m", "prefect"]
 SHARED = Path(os.environ.get("MEDIAMON_SHARED", ROOT.parent / "shared"))
 AEB = SHARED / "corpus" / "aeb"
 
+
+def _session_folder(variable: str, prefix: str) -> None:
+    """``variable`` names a temporary folder for the test session, removed when it ends (unless the
+    caller set it)."""
+    if variable not in os.environ:
+        folder = tempfile.mkdtemp(prefix=prefix)
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        os.environ[variable] = folder
+
+
 # Prefect: its own home for the test session, telemetry off, quiet console.
-os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="mediamon-prefect-"))
+_session_folder("PREFECT_HOME", "mediamon-prefect-")
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["DO_NOT_TRACK"] = "1"
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -29,7 +40,7 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("MEDIAMON_WAYBACK", "off")
 # Runs that name no archive folder (CLI subprocesses, the deployed worker) write their WARC files here,
 # not into the checkout.
-os.environ.setdefault("MEDIAMON_ARCHIVE_DIR", tempfile.mkdtemp(prefix="mediamon-archive-"))
+_session_folder("MEDIAMON_ARCHIVE_DIR", "mediamon-archive-")
 
 
 def needs_shared(path: Path) -> None:
