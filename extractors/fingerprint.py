@@ -5,10 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-
 from functools import cache
-
-import numpy as np
 
 from extractors.crosslingual import anchors
 from core.records import Fingerprint

@@ -10,13 +10,12 @@ from datetime import date, datetime, timezone
 from typing import Callable
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 
 from core.records import FetchResult, Fingerprint, Language, Outcome, Page, Seed, Validators
 from core.revisit import PlanReason, RevisitPolicy
 from warehouse.archived import archived_pages, fill_seed_dates
-from warehouse.db import run_staged, sql, storage_failures, transaction
+from warehouse.db import run_staged, sql, storage_failures
 from warehouse.fetch_rows import fetch_log_table, fetch_row
 from warehouse.dedupe import DuplicatePair, IndexEntry, index_backlog, index_documents
 from warehouse.changes import Attempt
