@@ -27,6 +27,7 @@ from core.records import Anchor
 from core.similarity import band_keys
 from warehouse.db import run_staged, transaction
 from warehouse.key_index import FORMAT, MARKER, KeyDoc, KeySearch, document, schema
+from warehouse.search_index import is_ours, marker_format, remove_leftovers, replace_folder
 
 PROGRESS_SECONDS = 10.0
 WRITER_HEAP_BYTES = 64_000_000
@@ -50,8 +51,7 @@ class KeyWriter:
     @classmethod
     def open(cls, folder: Path, con: duckdb.DuckDBPyConnection, say: Callable[[str], None]) -> "KeyWriter":
         """The writer of the index at ``folder``, in step with the tables of ``con``."""
-        for suffix in (".building", ".retired", ".parts"):
-            shutil.rmtree(folder.with_name(folder.name + suffix), ignore_errors=True)
+        remove_leftovers(folder, (".building", ".retired", ".parts"))
         keys, why = cls._open_existing(folder)
         if keys is not None:
             try:
@@ -68,7 +68,7 @@ class KeyWriter:
     def _open_existing(cls, folder: Path) -> tuple["KeyWriter | None", str]:
         if not (folder / "meta.json").is_file():
             return None, "none yet" if not folder.exists() else "no index in the folder"
-        if _marker_format(folder) != FORMAT:
+        if marker_format(folder, MARKER) != FORMAT:
             return None, "written by another mediamon version"
         try:
             return cls(folder, tantivy.Index.open(str(folder))), ""
@@ -89,15 +89,13 @@ class KeyWriter:
             self._stale = False
         return KeySearch(self.index)
 
-    def stage(self, con: duckdb.DuckDBPyConnection, docs: list[KeyDoc], removed: set[str] = frozenset()) -> None:
-        """Inside a batch's transaction: record ``docs`` (added or indexed again) and ``removed`` ids in
-        the backlog; ``commit`` writes them once the transaction has committed."""
-        ids = [doc.doc_id for doc in docs] + sorted(removed - {doc.doc_id for doc in docs})
-        if not ids:
-            return
-        run_staged(con, "insert_key_backlog", staged_key_backlog=pa.table({"doc_id": pa.array(ids, pa.string())}))
-        self.pending.update({doc_id: None for doc_id in removed})
-        self.pending.update({doc.doc_id: doc for doc in docs})
+    def stage(self, con: duckdb.DuckDBPyConnection, docs: list[KeyDoc]) -> None:
+        """Inside a batch's transaction: record ``docs`` (added or indexed again) in the backlog;
+        ``commit`` writes them once the transaction has committed."""
+        if docs:
+            run_staged(con, "insert_key_backlog",
+                       staged_key_backlog=pa.table({"doc_id": pa.array([doc.doc_id for doc in docs], pa.string())}))
+            self.pending.update({doc.doc_id: doc for doc in docs})
 
     def stage_ids(self, con: duckdb.DuckDBPyConnection, doc_ids: set[str]) -> None:
         """Inside a transaction: ``doc_ids`` changed in the tables (an upgrade gave them anchors);
@@ -156,7 +154,7 @@ class KeyWriter:
     def rebuild(cls, folder: Path, con: duckdb.DuckDBPyConnection, why: str,
                 say: Callable[[str], None]) -> "KeyWriter":
         """Build the index from every indexed document in a folder beside ``folder``, then put it in place."""
-        if folder.exists() and (not folder.is_dir() or not _is_ours(folder)):
+        if folder.exists() and (not folder.is_dir() or not is_ours(folder, MARKER)):
             raise DatabaseUnusable(f"{folder} is not a mediamon key index (the warehouse's duplicate look-up "
                                    f"index goes there): move it away")
         total = con.execute("SELECT count(*) FROM fingerprints").fetchone()[0]
@@ -181,11 +179,7 @@ class KeyWriter:
             writer.wait_merging_threads()
             del writer, index
             (building / MARKER).write_text(json.dumps({"format": FORMAT}) + "\n", "utf-8")
-            retired = folder.with_name(folder.name + ".retired")
-            if folder.exists():
-                folder.rename(retired)
-            building.rename(folder)
-            shutil.rmtree(retired, ignore_errors=True)
+            replace_folder(building, folder)
         except _TANTIVY_ERRORS as exc:
             shutil.rmtree(building, ignore_errors=True)
             raise _writing_failure(folder, exc) from None
@@ -260,17 +254,6 @@ def _rows(rows: Iterable[tuple]) -> Iterator[KeyDoc]:
     for doc_id, kind, language, sha, minhash, shingles, first_seen, keys, surfaces in rows:
         anchors = tuple(Anchor(k, s) for k, s in zip(keys or (), surfaces or ()))
         yield KeyDoc(doc_id, kind, language, sha, band_keys(minhash), minhash, shingles, first_seen, anchors)
-
-
-def _is_ours(folder: Path) -> bool:
-    return (folder / MARKER).is_file() or (folder / "meta.json").is_file() or not any(folder.iterdir())
-
-
-def _marker_format(folder: Path) -> int | None:
-    try:
-        return json.loads((folder / MARKER).read_text("utf-8")).get("format")
-    except (OSError, ValueError, AttributeError):
-        return None
 
 
 def _first_line(text: str) -> str:

@@ -141,14 +141,15 @@ def _first_line(exc: BaseException) -> str:
 
 # -- the folder -----------------------------------------------------------------------------------
 
-def is_ours(folder: Path) -> bool:
-    """A folder mediamon may replace: it holds our marker or a Tantivy index, or nothing."""
-    return (folder / MARKER).is_file() or (folder / "meta.json").is_file() or not any(folder.iterdir())
+def is_ours(folder: Path, marker: str = MARKER) -> bool:
+    """A folder mediamon may replace: it holds our marker (``marker``: of the search index, or of
+    another Tantivy index of the warehouse) or a Tantivy index, or nothing."""
+    return (folder / marker).is_file() or (folder / "meta.json").is_file() or not any(folder.iterdir())
 
 
-def marker_format(folder: Path) -> int | None:
+def marker_format(folder: Path, marker: str = MARKER) -> int | None:
     try:
-        return json.loads((folder / MARKER).read_text("utf-8")).get("format")
+        return json.loads((folder / marker).read_text("utf-8")).get("format")
     except (OSError, ValueError, AttributeError):
         return None
 
@@ -168,9 +169,9 @@ def replace_folder(built: Path, folder: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def remove_leftovers(folder: Path) -> None:
+def remove_leftovers(folder: Path, suffixes: tuple[str, ...] = (".building", ".retired")) -> None:
     """What a writer that died while rebuilding left beside the index."""
-    for suffix in (".building", ".retired"):
+    for suffix in suffixes:
         shutil.rmtree(folder.with_name(folder.name + suffix), ignore_errors=True)
 
 
