@@ -1,34 +1,65 @@
-"""The duplicate look-up index: every indexed document's keys in a Tantivy index beside the tables.
+"""The duplicate look-up index: every indexed document's keys in an SQLite database beside the tables.
 
 The tables (``fingerprints``, ``lsh_buckets``, ``anchor_sets``, ``anchor_postings``) stay the
 source of truth; this index is derived from them and answers a batch's look-ups by key, so a batch
-reads the postings of its own keys instead of scanning every stored key (a hash join over 32 LSH
+reads the entries of its own keys instead of scanning every stored key (a hash join over 32 LSH
 rows and ~50 anchor rows per stored document: seconds per batch at a million documents).
 
-One Tantivy document per indexed document (seed or article): its id, kind and language; its
-exact-duplicate key, its 32 LSH band keys and its anchor keys as terms; its MinHash signature,
-shingle count, first-seen time and anchors (with surfaces) stored, so a candidate needs no table
-read. Look-ups read the last commit only: what a batch adds becomes visible when the writer
-commits it after the batch's transaction (``warehouse.key_writer``).
+Its database (``keys.sqlite`` in the index's folder) holds:
+
+- ``docs``: one row per indexed document (seed or article): its id, kind, language, exact-duplicate
+  key, MinHash signature, shingle count, first-seen time and anchors (with surfaces, compressed), so
+  a candidate needs no table read;
+- ``lsh``: (band key, document) for each of its 32 LSH bands, band and bucket in one integer;
+- ``anchor``: (anchor key, document) for each anchor that can be a probe (``core.similarity.weak_key``:
+  a year or a small number never is, so its documents are never looked up);
+- ``anchor_df``: in how many documents each anchor key occurs (every key: rarity weighs them all).
+
+Anchor keys are stored as 64-bit hashes of their text (``anchor_term``). Every look-up is a B-tree
+point or range read through SQLite's own page cache, bounded (``CACHE_KIB``) and read with ``pread``:
+the process's memory does not grow with the index, as it did with a memory-mapped index whose
+touched pages stayed resident (``docs/design.md``, "Duplicates"). Look-ups read the last commit: what a
+batch adds becomes visible when the writer commits it after the batch's transaction
+(``warehouse.key_writer``).
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import sqlite3
+import zlib
 from collections import Counter
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Iterable, NamedTuple
 
-import tantivy
-
 from core.records import Anchor
+from core.similarity import weak_key
 
-FORMAT = 1  # of the index (its schema and terms): another one is rebuilt
+FORMAT = 2  # of the index (its database's tables and terms): another one is rebuilt
 MARKER = "mediamon-keys.json"
+DATABASE = "keys.sqlite"
+CACHE_KIB = 16_384      # SQLite's page cache of the index, per connection
 EXACT_LIMIT = 10_000    # stored documents with one normalised text read per look-up at most
 BUCKET_LIMIT = 10_000   # stored documents in one LSH bucket read per look-up at most
 PROBE_LIMIT = 1_000     # stored documents found by one anchor probe at most (probes have df <= 250)
+_IN_CHUNK = 500         # values bound in one IN (...) list
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MICROSECOND = timedelta(microseconds=1)
+_BUCKET_BITS = 58       # of a band key kept beside its band's number (5 bits) in one positive integer
+
+TABLES = """
+CREATE TABLE docs (id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, kind TEXT NOT NULL, language TEXT,
+                   sha TEXT NOT NULL, minhash BLOB NOT NULL, shingles INTEGER NOT NULL,
+                   first_seen INTEGER NOT NULL, anchors BLOB NOT NULL);
+CREATE TABLE lsh (key INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (key, id)) WITHOUT ROWID;
+CREATE TABLE anchor (key INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (key, id)) WITHOUT ROWID;
+CREATE TABLE anchor_df (key INTEGER PRIMARY KEY, n INTEGER NOT NULL);
+"""
+INDEXES = """
+CREATE UNIQUE INDEX docs_doc_id ON docs (doc_id);
+CREATE INDEX docs_sha ON docs (sha);
+"""
 
 
 class KeyDoc(NamedTuple):
@@ -61,48 +92,65 @@ class Stored(NamedTuple):
         return self.kind == "seed"
 
 
-def schema() -> tantivy.Schema:
-    builder = tantivy.SchemaBuilder()
-    for field in ("doc_id", "kind", "language"):
-        builder.add_text_field(field, stored=True, tokenizer_name="raw", index_option="basic")
-    for field in ("sha", "lsh", "anchor"):
-        builder.add_text_field(field, stored=False, tokenizer_name="raw", index_option="basic")
-    builder.add_bytes_field("minhash", stored=True)
-    builder.add_unsigned_field("shingles", stored=True)
-    builder.add_integer_field("first_seen", stored=True)  # microseconds since the epoch
-    builder.add_bytes_field("anchors", stored=True)       # JSON: [keys, surfaces]
-    return builder.build()
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection to the index's database: autocommit unless a transaction is begun, its page
+    cache bounded, never memory-mapped."""
+    con = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    con.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    con.execute("PRAGMA mmap_size = 0")
+    return con
 
 
-def band_term(band: int, key: int) -> str:
-    return f"{band}:{key}"
+def band_term(band: int, key: int) -> int:
+    """One LSH band key as a positive 63-bit integer: the band's number, then the key's low bits."""
+    return (band << _BUCKET_BITS) | (key & ((1 << _BUCKET_BITS) - 1))
 
 
-def document(doc: KeyDoc) -> tantivy.Document:
+def anchor_term(key: str) -> int:
+    """An anchor key as a signed 64-bit integer (a hash of its text)."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+
+
+def doc_row(doc: KeyDoc) -> tuple:
+    """``docs``' columns after ``id``."""
     micros = (doc.first_seen - _EPOCH) // _MICROSECOND
     anchors = [[a.key for a in doc.anchors], [a.surface for a in doc.anchors]]
-    return tantivy.Document(
-        doc_id=doc.doc_id, kind=doc.kind, language=doc.language or "", sha=doc.normalized_sha256,
-        lsh=[band_term(band, key) for band, key in enumerate(doc.band_keys)],
-        anchor=sorted({a.key for a in doc.anchors}), minhash=[doc.minhash], shingles=doc.shingle_count,
-        first_seen=micros, anchors=[json.dumps(anchors, ensure_ascii=False).encode("utf-8")])
+    packed = zlib.compress(json.dumps(anchors, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    return (doc.doc_id, doc.kind, doc.language, doc.normalized_sha256, doc.minhash, doc.shingle_count, micros, packed)
 
 
-def _stored(doc: tantivy.Document) -> Stored:
-    keys, surfaces = json.loads(doc.get_first("anchors"))
-    return Stored(doc.get_first("doc_id"), doc.get_first("kind"), doc.get_first("language") or None,
-                  doc.get_first("minhash"), doc.get_first("shingles"),
-                  _EPOCH + doc.get_first("first_seen") * _MICROSECOND,
-                  tuple(Anchor(k, s) for k, s in zip(keys, surfaces)))
+def terms(doc: KeyDoc) -> tuple[list[int], list[int], list[int]]:
+    """The document's LSH terms, its probe anchors' terms and all its anchors' terms."""
+    keys = {a.key for a in doc.anchors}
+    return ([band_term(band, key) for band, key in enumerate(doc.band_keys)],
+            sorted({anchor_term(k) for k in keys if not weak_key(k)}), sorted({anchor_term(k) for k in keys}))
+
+
+def unpack_anchors(packed: bytes) -> tuple[Anchor, ...]:
+    keys, surfaces = json.loads(zlib.decompress(packed))
+    return tuple(Anchor(k, s) for k, s in zip(keys, surfaces))
+
+
+_STORED = "id, doc_id, kind, language, minhash, shingles, first_seen, anchors"
+
+
+def _stored(row: tuple) -> Stored:
+    _, doc_id, kind, language, minhash, shingles, micros, anchors = row
+    return Stored(doc_id, kind, language or None, bytes(minhash), shingles, _EPOCH + micros * _MICROSECOND,
+                  unpack_anchors(anchors))
+
+
+def _chunks(values: list, size: int = _IN_CHUNK) -> Iterable[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 class KeySearch:
-    """Look-ups against one commit of the key index (``index.searcher()``)."""
+    """Look-ups against the last commit of the key index (one per batch: ``hide`` is the batch's)."""
 
-    def __init__(self, index: tantivy.Index) -> None:
-        self.schema = index.schema
-        self.searcher = index.searcher()
-        self._docs: dict[tuple[int, int], Stored] = {}
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self.con = con
+        self._docs: dict[int, Stored] = {}
         self.hidden: set[str] = set()
         self._hidden_keys: Counter = Counter()
 
@@ -111,56 +159,76 @@ class KeySearch:
         replaced at the next commit), as if they had left the index already."""
         for doc_id in set(doc_ids) - self.hidden:
             self.hidden.add(doc_id)
-            for address in self._addresses("doc_id", doc_id, 1):
-                self._hidden_keys.update({a.key for a in self._read(address).anchors})
+            found = self.stored(doc_id)
+            if found is not None:
+                self._hidden_keys.update({a.key for a in found.anchors})
 
     @property
     def documents(self) -> int:
-        return self.searcher.num_docs - len(self.hidden)
+        return self.con.execute("SELECT count(*) FROM docs").fetchone()[0] - len(self.hidden)
 
-    def _addresses(self, field: str, value: str, limit: int) -> list[tuple[int, int]]:
-        query = tantivy.Query.term_query(self.schema, field, value)
-        return [(a.segment_ord, a.doc) for _, a in self.searcher.search(query, limit, count=False).hits]
+    def _ids(self, sql: str, value, limit: int) -> list[int]:
+        return [row[0] for row in self.con.execute(sql, (value, limit))]
 
-    def _read(self, address: tuple[int, int]) -> Stored:
-        found = self._docs.get(address)
-        if found is None:
-            found = self._docs[address] = _stored(self.searcher.doc(tantivy.DocAddress(*address)))
-        return found
+    def _read(self, ids: Iterable[int]) -> list[Stored]:
+        ids = list(ids)
+        missing = sorted(set(ids) - self._docs.keys())
+        for chunk in _chunks(missing):
+            marks = ",".join("?" * len(chunk))
+            for row in self.con.execute(f"SELECT {_STORED} FROM docs WHERE id IN ({marks})", chunk):
+                self._docs[row[0]] = _stored(row)
+        return [self._docs[i] for i in ids if i in self._docs]
+
+    def _visible(self, stored: Stored, doc_id: str) -> bool:
+        return stored.doc_id != doc_id and stored.doc_id not in self.hidden
+
+    def stored(self, doc_id: str) -> Stored | None:
+        """``doc_id`` as the index holds it (None: not indexed)."""
+        found = self._read(self._ids("SELECT id FROM docs WHERE doc_id = ? LIMIT ?", doc_id, 1))
+        return found[0] if found else None
 
     def indexed(self, doc_ids: Iterable[str]) -> set[str]:
         """Which of ``doc_ids`` the index holds."""
-        return {doc_id for doc_id in doc_ids if self._addresses("doc_id", doc_id, 1)}
+        found = set()
+        for chunk in _chunks(sorted(set(doc_ids))):
+            marks = ",".join("?" * len(chunk))
+            found.update(row[0] for row in self.con.execute(f"SELECT doc_id FROM docs WHERE doc_id IN ({marks})", chunk))
+        return found
 
     def exact_matches(self, queries: Iterable[tuple[str, str]]) -> dict[str, str]:
         """doc_id -> the stored document with its normalised text (``queries``: (doc_id, sha)): seeds
         first, then the earliest indexed, then by id; never the document itself."""
         found = {}
         for doc_id, sha in queries:
-            same = [self._read(a) for a in self._addresses("sha", sha, EXACT_LIMIT)]
-            same = [s for s in same if s.doc_id != doc_id and s.doc_id not in self.hidden]
+            same = self._read(self._ids("SELECT id FROM docs WHERE sha = ? LIMIT ?", sha, EXACT_LIMIT))
+            same = [s for s in same if self._visible(s, doc_id)]
             if same:
                 found[doc_id] = min(same, key=lambda s: (not s.is_seed, s.first_seen, s.doc_id)).doc_id
         return found
 
     def bucket_mates(self, doc_id: str, band_keys: Iterable[int]) -> list[Stored]:
         """The stored documents sharing at least one LSH bucket with ``doc_id``, by id, without it."""
-        addresses = {a for band, key in enumerate(band_keys) for a in self._addresses("lsh", band_term(band, key), BUCKET_LIMIT)}
-        mates = {s.doc_id: s for s in map(self._read, addresses) if s.doc_id != doc_id and s.doc_id not in self.hidden}
+        ids = {i for band, key in enumerate(band_keys)
+               for i in self._ids("SELECT id FROM lsh WHERE key = ? LIMIT ?", band_term(band, key), BUCKET_LIMIT)}
+        mates = {s.doc_id: s for s in self._read(ids) if self._visible(s, doc_id)}
         return [mates[k] for k in sorted(mates)]
 
     def document_frequencies(self, anchor_keys: Iterable[str]) -> Counter:
         """In how many stored documents each anchor key occurs (keys found nowhere are left out)."""
         counts = Counter()
         for key in anchor_keys:
-            n = self.searcher.search(tantivy.Query.term_query(self.schema, "anchor", key), 1, count=True).count
-            n -= self._hidden_keys[key]
+            row = self.con.execute("SELECT n FROM anchor_df WHERE key = ?", (anchor_term(key),)).fetchone()
+            n = (row[0] if row else 0) - self._hidden_keys[key]
             if n > 0:
                 counts[key] = n
         return counts
 
     def probe_hits(self, doc_id: str, probes: Iterable[str], min_hits: int) -> list[tuple[Stored, int]]:
-        """The stored documents holding ``min_hits`` or more of ``probes`` (anchor keys), with how many."""
-        shared = Counter(a for key in probes for a in self._addresses("anchor", key, PROBE_LIMIT))
-        return [(stored, n) for stored, n in ((self._read(a), n) for a, n in shared.items() if n >= min_hits)
-                if stored.doc_id != doc_id and stored.doc_id not in self.hidden]
+        """The stored documents holding ``min_hits`` or more of ``probes`` (anchor keys that can be
+        probes), with how many."""
+        shared = Counter(i for key in probes
+                         for i in self._ids("SELECT id FROM anchor WHERE key = ? LIMIT ?", anchor_term(key), PROBE_LIMIT))
+        hits = {i: n for i, n in shared.items() if n >= min_hits}
+        self._read(hits)
+        return [(self._docs[i], n) for i, n in sorted(hits.items())
+                if i in self._docs and self._visible(self._docs[i], doc_id)]

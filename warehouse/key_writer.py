@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,32 +21,30 @@ from typing import Callable, Iterable, Iterator
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
-import tantivy
 
 from core.errors import DatabaseUnavailable, DatabaseUnusable
 from core.records import Anchor
 from core.similarity import band_keys
 from warehouse.db import run_staged, transaction
-from warehouse.key_index import FORMAT, MARKER, KeyDoc, KeySearch, document, schema
+from warehouse.key_index import (DATABASE, FORMAT, INDEXES, MARKER, TABLES, KeyDoc, KeySearch, connect, doc_row,
+                                 terms, unpack_anchors)
 from warehouse.search_index import is_ours, marker_format, remove_leftovers, replace_folder
 
 PROGRESS_SECONDS = 10.0
-WRITER_HEAP_BYTES = 64_000_000
 CHUNK_DOCUMENTS = 50_000  # documents joined at a time by a rebuild
-_READ_ROWS = 2_000
+BUILD_CACHE_KIB = 65_536  # SQLite's page cache (and sort memory) while a rebuild sorts the keys
+_WRITE_DOCUMENTS = 5_000  # documents a rebuild writes at a time
 _PART_FLUSH_ROWS = 2_048  # rows a part buffers before it is written out
-_TANTIVY_ERRORS = (ValueError, OSError)
+_INDEX_ERRORS = (sqlite3.Error, OSError, ValueError)
 
 
 class KeyWriter:
     """The key index of one warehouse, written by its one writer process."""
 
-    def __init__(self, folder: Path, index: tantivy.Index) -> None:
-        self.folder, self.index = folder, index
-        self.writer = index.writer(WRITER_HEAP_BYTES, 1)
+    def __init__(self, folder: Path, con: sqlite3.Connection) -> None:
+        self.folder, self.con = folder, con
         self.pending: dict[str, KeyDoc | None] = {}
         self.reread: set[str] = set()
-        self._stale = True
 
     # -- opening --------------------------------------------------------------------------------
     @classmethod
@@ -57,7 +56,7 @@ class KeyWriter:
             try:
                 keys.catch_up(con)
                 why = keys.out_of_step(con)
-            except _TANTIVY_ERRORS as exc:
+            except _INDEX_ERRORS as exc:
                 why = _first_line(f"unreadable: {exc}")
             if why is None:
                 return keys
@@ -66,13 +65,18 @@ class KeyWriter:
 
     @classmethod
     def _open_existing(cls, folder: Path) -> tuple["KeyWriter | None", str]:
-        if not (folder / "meta.json").is_file():
-            return None, "none yet" if not folder.exists() else "no index in the folder"
+        if not folder.exists():
+            return None, "none yet"
         if marker_format(folder, MARKER) != FORMAT:
-            return None, "written by another mediamon version"
+            return None, "written by another mediamon version" if (folder / MARKER).is_file() else "no index in the folder"
+        if not (folder / DATABASE).is_file():
+            return None, "no index in the folder"
         try:
-            return cls(folder, tantivy.Index.open(str(folder))), ""
-        except _TANTIVY_ERRORS as exc:
+            con = connect(folder / DATABASE)
+            con.execute("PRAGMA journal_mode = WAL")
+            con.execute("PRAGMA synchronous = FULL")
+            return cls(folder, con), ""
+        except _INDEX_ERRORS as exc:
             return None, _first_line(f"unreadable: {exc}")
 
     def out_of_step(self, con: duckdb.DuckDBPyConnection) -> str | None:
@@ -84,10 +88,7 @@ class KeyWriter:
     # -- a batch --------------------------------------------------------------------------------
     def search(self) -> KeySearch:
         """Look-ups against the last commit (a new one for each batch: ``KeySearch.hide`` is the batch's)."""
-        if self._stale:
-            self.index.reload()
-            self._stale = False
-        return KeySearch(self.index)
+        return KeySearch(self.con)
 
     def stage(self, con: duckdb.DuckDBPyConnection, docs: list[KeyDoc]) -> None:
         """Inside a batch's transaction: record ``docs`` (added or indexed again) in the backlog;
@@ -132,15 +133,20 @@ class KeyWriter:
         con.execute("DELETE FROM key_backlog")
 
     def _write(self, docs: dict[str, KeyDoc | None]) -> None:
+        """Replace each document's entry (None: remove it), in one SQLite transaction."""
         try:
-            for doc_id, doc in docs.items():
-                self.writer.delete_documents_by_term("doc_id", doc_id)
-                if doc is not None:
-                    self.writer.add_document(document(doc))
-            self.writer.commit()
-        except _TANTIVY_ERRORS as exc:
+            self.con.execute("BEGIN IMMEDIATE")
+            try:
+                for doc_id, doc in docs.items():
+                    _remove(self.con, doc_id)
+                    if doc is not None:
+                        _add(self.con, doc)
+                self.con.execute("COMMIT")
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+        except _INDEX_ERRORS as exc:
             raise _writing_failure(self.folder, exc) from None
-        self._stale = True
 
     def catch_up(self, con: duckdb.DuckDBPyConnection) -> None:
         """Index again what committed batches recorded and a process that died before the index commit left out."""
@@ -153,7 +159,9 @@ class KeyWriter:
     @classmethod
     def rebuild(cls, folder: Path, con: duckdb.DuckDBPyConnection, why: str,
                 say: Callable[[str], None]) -> "KeyWriter":
-        """Build the index from every indexed document in a folder beside ``folder``, then put it in place."""
+        """Build the index from every indexed document in a folder beside ``folder``, then put it in place.
+
+        Memory stays bounded whatever the warehouse's size (``_every_doc``, ``write_index``)."""
         if folder.exists() and (not folder.is_dir() or not is_ours(folder, MARKER)):
             raise DatabaseUnusable(f"{folder} is not a mediamon key index (the warehouse's duplicate look-up "
                                    f"index goes there): move it away")
@@ -162,25 +170,22 @@ class KeyWriter:
             say(f"mediamon: building the duplicate look-up index {folder} from the tables ({why}): {total:,} documents")
         building = folder.with_name(folder.name + ".building")
         started = last = time.monotonic()
+
+        def progress(done: int) -> None:   # every PROGRESS_SECONDS; then, if it said anything, the sort
+            nonlocal last
+            if time.monotonic() - last >= PROGRESS_SECONDS or (done == total and last != started):
+                last = time.monotonic()
+                say(f"mediamon: duplicate look-up index: {done:,} of {total:,} documents read "
+                    f"({100 * done // max(total, 1)} %)" + ("; sorting their keys" if done == total else ""))
+
         try:
             shutil.rmtree(building, ignore_errors=True)
             building.mkdir()
-            index = tantivy.Index(schema(), str(building), reuse=False)
-            writer = index.writer(WRITER_HEAP_BYTES, 1)
-            done = 0
-            for doc in _every_doc(con, total, folder.with_name(folder.name + ".parts")):
-                writer.add_document(document(doc))
-                done += 1
-                if done % 1000 == 0 and time.monotonic() - last >= PROGRESS_SECONDS:
-                    last = time.monotonic()
-                    say(f"mediamon: duplicate look-up index: {done:,} of {total:,} documents indexed "
-                        f"({100 * done // max(total, 1)} %)")
-            writer.commit()
-            writer.wait_merging_threads()
-            del writer, index
+            write_index(building, _every_doc(con, total, folder.with_name(folder.name + ".parts")),
+                        progress if total else lambda done: None)
             (building / MARKER).write_text(json.dumps({"format": FORMAT}) + "\n", "utf-8")
             replace_folder(building, folder)
-        except _TANTIVY_ERRORS as exc:
+        except _INDEX_ERRORS as exc:
             shutil.rmtree(building, ignore_errors=True)
             raise _writing_failure(folder, exc) from None
         con.execute("DELETE FROM key_backlog")
@@ -192,8 +197,99 @@ class KeyWriter:
         return keys
 
     def close(self) -> None:
-        """Drop the writer (its lock released; a merge in progress is abandoned, its files collected later)."""
-        self.writer = self.index = None
+        """Close the index's database (what is not committed is rolled back)."""
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+
+
+def write_index(building: Path, docs: Iterable[KeyDoc], progress: Callable[[int], None]) -> None:
+    """A new index of ``docs`` in the folder ``building`` (``progress``: documents written so far).
+
+    The documents are written in arrival order and their keys to a scratch database; SQLite then
+    sorts the keys into the index's B-trees, spilling to temporary files: memory stays within
+    ``BUILD_CACHE_KIB`` whatever the warehouse's size, and each page is written full once."""
+    lite = connect(building / DATABASE)
+    scratch = building / "scratch.sqlite"
+    try:
+        lite.execute(f"PRAGMA cache_size = -{BUILD_CACHE_KIB}")
+        for pragma in ("journal_mode = OFF", "synchronous = OFF", "temp_store = FILE"):
+            lite.execute(f"PRAGMA {pragma}")
+        lite.executescript(TABLES)
+        lite.execute("ATTACH DATABASE ? AS scratch", (str(scratch),))
+        for pragma in ("journal_mode = OFF", "synchronous = OFF"):
+            lite.execute(f"PRAGMA scratch.{pragma}")
+        lite.executescript("CREATE TABLE scratch.lsh (key INTEGER, id INTEGER);"
+                           "CREATE TABLE scratch.anchor (key INTEGER, id INTEGER, probe INTEGER)")
+        done, batch = 0, []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) == _WRITE_DOCUMENTS:
+                _append(lite, done + 1, batch)
+                done, batch = done + len(batch), []
+                progress(done)
+        _append(lite, done + 1, batch)
+        progress(done + len(batch))
+        _sort_keys(lite)
+        lite.execute("DETACH DATABASE scratch")
+    finally:
+        lite.close()
+        scratch.unlink(missing_ok=True)
+
+
+def _remove(lite: sqlite3.Connection, doc_id: str) -> None:
+    """``doc_id``'s entry out of the index, if it has one."""
+    row = lite.execute("SELECT id, minhash, anchors FROM docs WHERE doc_id = ?", (doc_id,)).fetchone()
+    if row is None:
+        return
+    row_id, minhash, anchors = row
+    old = KeyDoc(doc_id, "", None, "", band_keys(bytes(minhash)), b"", 0, None, unpack_anchors(anchors))
+    lsh, probes, every = terms(old)
+    lite.executemany("DELETE FROM lsh WHERE key = ? AND id = ?", [(k, row_id) for k in lsh])
+    lite.executemany("DELETE FROM anchor WHERE key = ? AND id = ?", [(k, row_id) for k in probes])
+    lite.executemany("UPDATE anchor_df SET n = n - 1 WHERE key = ?", [(k,) for k in every])
+    lite.executemany("DELETE FROM anchor_df WHERE key = ? AND n <= 0", [(k,) for k in every])
+    lite.execute("DELETE FROM docs WHERE id = ?", (row_id,))
+
+
+def _add(lite: sqlite3.Connection, doc: KeyDoc) -> None:
+    row_id = lite.execute("INSERT INTO docs (doc_id, kind, language, sha, minhash, shingles, first_seen, anchors) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", doc_row(doc)).lastrowid
+    lsh, probes, every = terms(doc)
+    lite.executemany("INSERT OR IGNORE INTO lsh VALUES (?, ?)", [(k, row_id) for k in lsh])
+    lite.executemany("INSERT OR IGNORE INTO anchor VALUES (?, ?)", [(k, row_id) for k in probes])
+    lite.executemany("INSERT INTO anchor_df VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET n = n + 1",
+                     [(k,) for k in every])
+
+
+def _append(lite: sqlite3.Connection, first_id: int, docs: list[KeyDoc]) -> None:
+    """A rebuild's documents, numbered from ``first_id``, and their keys into the scratch tables."""
+    if not docs:
+        return
+    lite.execute("BEGIN")
+    lite.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     ((first_id + n, *doc_row(doc)) for n, doc in enumerate(docs)))
+    lsh_rows, anchor_rows = [], []
+    for n, doc in enumerate(docs):
+        lsh, probes, every = terms(doc)
+        probe = set(probes)
+        lsh_rows.extend((k, first_id + n) for k in lsh)
+        anchor_rows.extend((k, first_id + n, k in probe) for k in every)
+    lite.executemany("INSERT INTO scratch.lsh VALUES (?, ?)", lsh_rows)
+    lite.executemany("INSERT INTO scratch.anchor VALUES (?, ?, ?)", anchor_rows)
+    lite.execute("COMMIT")
+
+
+def _sort_keys(lite: sqlite3.Connection) -> None:
+    """The scratch tables' keys into the index's B-trees, in key order (each page filled once)."""
+    lite.execute("BEGIN")
+    lite.execute("INSERT OR IGNORE INTO lsh SELECT key, id FROM scratch.lsh ORDER BY key, id")
+    lite.execute("INSERT INTO anchor SELECT key, id FROM scratch.anchor WHERE probe ORDER BY key, id")
+    lite.execute("INSERT INTO anchor_df SELECT key, count(*) FROM scratch.anchor GROUP BY key ORDER BY key")
+    for statement in INDEXES.split(";"):
+        if statement.strip():
+            lite.execute(statement)
+    lite.execute("COMMIT")
 
 
 def _from_tables(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, KeyDoc | None]:

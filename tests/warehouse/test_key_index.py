@@ -88,8 +88,7 @@ def test_a_lost_or_foreign_index_folder(tmp_path, capsys):
     with Warehouse.open(db) as warehouse:   # rebuilt from the tables, with the same entries
         assert indexed(warehouse) == {doc_id_for("http://x.example/a")}
         [(minhash,)] = warehouse.con.execute("SELECT minhash FROM fingerprints").fetchall()
-        [stored] = [warehouse.keys.search()._read(a) for a in warehouse.keys.search()._addresses(
-            "doc_id", doc_id_for("http://x.example/a"), 1)]
+        stored = warehouse.keys.search().stored(doc_id_for("http://x.example/a"))
         assert stored.minhash == minhash and stored.kind == "article" and stored.language == "en"
         counts = warehouse.commit_batch([page("http://y.example/a", text_of(1))], warehouse.start_run("test"))
         assert counts.duplicates == 1
@@ -107,8 +106,7 @@ def test_stored_anchors_and_languages_answer_the_cross_lingual_look_up(tmp_path)
     with Warehouse.open(db) as warehouse:
         warehouse.commit_batch([page("http://x.example/a", text_of(3))], warehouse.start_run("test"))
         search = warehouse.keys.search()
-        [address] = search._addresses("doc_id", doc_id_for("http://x.example/a"), 1)
-        stored = search._read(address)
+        stored = search.stored(doc_id_for("http://x.example/a"))
         rows = warehouse.con.execute("SELECT anchors, surfaces FROM anchor_sets").fetchall()
         assert [a.key for a in stored.anchors] == rows[0][0]
         assert all(isinstance(a, Anchor) for a in stored.anchors)
@@ -153,3 +151,31 @@ def test_new_articles_delete_nothing_and_a_changed_text_leaves_the_index_first(t
         assert set(ran) & deletes == deletes
         assert warehouse.con.execute("SELECT count(*) FROM fingerprints").fetchone()[0] == 5
         assert warehouse.con.execute("SELECT count(*) FROM lsh_buckets").fetchone()[0] == 5 * 32
+
+
+def index_contents(warehouse) -> dict[str, set]:
+    """Every row of the key index's tables, with document ids in place of its row numbers."""
+    lite = warehouse.keys.con
+    doc_of = dict(lite.execute("SELECT id, doc_id FROM docs").fetchall())
+    return {
+        "docs": set(lite.execute("SELECT doc_id, kind, language, sha, minhash, shingles, first_seen, anchors FROM docs")),
+        "lsh": {(key, doc_of[i]) for key, i in lite.execute("SELECT key, id FROM lsh")},
+        "anchor": {(key, doc_of[i]) for key, i in lite.execute("SELECT key, id FROM anchor")},
+        "anchor_df": set(lite.execute("SELECT key, n FROM anchor_df")),
+    }
+
+
+def test_a_rebuilt_index_holds_what_the_batches_wrote(tmp_path):
+    """Batch writes (adds, a text indexed again, its old anchors' counts taken back) and a rebuild
+    from the tables give the same index, row for row."""
+    db = tmp_path / "w.duckdb"
+    with Warehouse.open(db) as warehouse:
+        run = warehouse.start_run("test")
+        warehouse.commit_batch([page(f"http://x.example/{i}", text_of(i)) for i in range(6)], run)
+        warehouse.commit_batch([page("http://x.example/2", text_of(40)), page("http://y.example/3", text_of(3))], run)
+        written = index_contents(warehouse)
+        assert len(written["docs"]) == 7 and len(written["lsh"]) >= 7 * 30
+        assert written["anchor_df"] and all(n > 0 for _, n in written["anchor_df"])
+    shutil.rmtree(keys_folder(db))
+    with Warehouse.open(db) as warehouse:
+        assert index_contents(warehouse) == written
