@@ -179,3 +179,30 @@ def test_a_rebuilt_index_holds_what_the_batches_wrote(tmp_path):
     shutil.rmtree(keys_folder(db))
     with Warehouse.open(db) as warehouse:
         assert index_contents(warehouse) == written
+
+
+def test_a_damaged_index_database_is_rebuilt_in_one_line(tmp_path, capsys):
+    db = tmp_path / "w.duckdb"
+    with Warehouse.open(db) as warehouse:
+        warehouse.commit_batch([page("http://x.example/a", text_of(1))], warehouse.start_run("test"))
+    (keys_folder(db) / "keys.sqlite").write_bytes(b"not a database at all" * 100)
+    with Warehouse.open(db) as warehouse:
+        assert indexed(warehouse) == {doc_id_for("http://x.example/a")}
+    err = capsys.readouterr().err
+    assert "building the duplicate look-up index" in err and "unreadable" in err and "Traceback" not in err
+
+
+def test_a_key_index_of_an_earlier_release_is_replaced(tmp_path, capsys):
+    """Format 1 was a Tantivy index (meta.json and segment files beside the marker): rebuilt once."""
+    db = tmp_path / "w.duckdb"
+    with Warehouse.open(db) as warehouse:
+        warehouse.commit_batch([page("http://x.example/a", text_of(1))], warehouse.start_run("test"))
+    shutil.rmtree(keys_folder(db))
+    keys_folder(db).mkdir()
+    (keys_folder(db) / "mediamon-keys.json").write_text('{"format": 1}\n')
+    (keys_folder(db) / "meta.json").write_text("{}")
+    (keys_folder(db) / "0123.term").write_bytes(b"\0" * 64)
+    with Warehouse.open(db) as warehouse:
+        assert indexed(warehouse) == {doc_id_for("http://x.example/a")}
+    assert "another mediamon version" in capsys.readouterr().err
+    assert sorted(p.name for p in keys_folder(db).iterdir()) == ["keys.sqlite", "mediamon-keys.json"]
