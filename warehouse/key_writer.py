@@ -71,12 +71,15 @@ class KeyWriter:
             return None, "written by another mediamon version" if (folder / MARKER).is_file() else "no index in the folder"
         if not (folder / DATABASE).is_file():
             return None, "no index in the folder"
+        con = None
         try:
             con = connect(folder / DATABASE)
-            con.execute("PRAGMA journal_mode = WAL")
+            con.execute("PRAGMA journal_mode = WAL")   # a commit appends to the log, synced; readers never wait
             con.execute("PRAGMA synchronous = FULL")
             return cls(folder, con), ""
         except _INDEX_ERRORS as exc:
+            if con is not None:
+                con.close()
             return None, _first_line(f"unreadable: {exc}")
 
     def out_of_step(self, con: duckdb.DuckDBPyConnection) -> str | None:
