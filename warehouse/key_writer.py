@@ -14,7 +14,7 @@ import json
 import shutil
 import sqlite3
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -210,11 +210,13 @@ def write_index(building: Path, docs: Iterable[KeyDoc], progress: Callable[[int]
     """A new index of ``docs`` in the folder ``building`` (``progress``: documents written so far).
 
     The documents are written in arrival order and their keys to a scratch database; SQLite then
-    sorts the keys into the index's B-trees, spilling to temporary files: memory stays within
+    sorts the keys into the index's B-trees, spilling to files in ``building``: memory stays within
     ``BUILD_CACHE_KIB`` whatever the warehouse's size, and each page is written full once."""
     lite = connect(building / DATABASE)
     scratch = building / "scratch.sqlite"
     try:
+        # the sort's files beside the index, not in a temporary folder that may be small or in memory
+        lite.execute("PRAGMA temp_store_directory = '{}'".format(str(building).replace("'", "''")))
         lite.execute(f"PRAGMA cache_size = -{BUILD_CACHE_KIB}")
         for pragma in ("journal_mode = OFF", "synchronous = OFF", "temp_store = FILE"):
             lite.execute(f"PRAGMA {pragma}")
@@ -236,6 +238,8 @@ def write_index(building: Path, docs: Iterable[KeyDoc], progress: Callable[[int]
         _sort_keys(lite)
         lite.execute("DETACH DATABASE scratch")
     finally:
+        with suppress(sqlite3.Error):
+            lite.execute("PRAGMA temp_store_directory = ''")
         lite.close()
         scratch.unlink(missing_ok=True)
 
