@@ -51,7 +51,8 @@ def run_recorded(flow_name: str, settings: Settings, work: Callable[[Warehouse, 
     committed, the run is recorded ``interrupted`` with its counts, and ``Interrupted`` is raised."""
     started = time.monotonic()
     with open_warehouse(settings) as warehouse:
-        report = RunReport(run_id=warehouse.start_run(flow_name), flow=flow_name, db_path=str(settings.db_path))
+        where = warehouse.session.analyst or warehouse.working  # the summary names the folder (or file) holding the state
+        report = RunReport(run_id=warehouse.start_run(flow_name), flow=flow_name, db_path=str(where))
         error = None
         try:
             with stop_on_signals(report.stop):

@@ -2,6 +2,7 @@
 from collections import Counter
 
 from warehouse.db import open_snapshot
+from warehouse.lake import lake_folder
 
 from core.settings import load_settings
 from engine import jobs
@@ -29,6 +30,7 @@ def test_a_url_file_with_repeated_lines_and_junk_adds_up(server, loopback_env):
     fetched, failed = (int(n) for n in shown["URLs fetched / failed"].split(" / "))
     assert int(shown["URLs planned"]) == fetched + failed == 4   # the page, the 404, two distinct junk lines
     assert "URLs not reached" not in shown
+    assert shown["database"] == str(lake_folder(settings.db_path)) and lake_folder(settings.db_path).is_dir()
     with open_snapshot(settings.db_path) as con:
         assert con.execute("SELECT urls_planned, fetched_ok, failed FROM runs").fetchone() == (4, 1, 3)
         assert con.execute("SELECT count(*) FROM fetches WHERE outcome = 'invalid_url'").fetchone()[0] == 2
