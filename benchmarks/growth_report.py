@@ -20,6 +20,7 @@ class SizeResult:
     disk_before: dict[str, int] = field(default_factory=dict)
     disk_after: dict[str, int] = field(default_factory=dict)
     commands: dict[str, Finished] = field(default_factory=dict)
+    updated: int | None = None   # texts the changed-text refetch found changed
     # mode ("idle", "during a backfill") -> query label -> (DuckDB's own seconds, the command's run)
     queries: dict[str, dict[str, tuple[float | None, Finished]]] = field(default_factory=dict)
 
@@ -86,14 +87,16 @@ def _gib(n: int) -> str:
 
 def print_report(results: list, options, command: str) -> None:
     print("\n## Warehouse growth\n")
-    print("| stored articles | build | stored tables | 100-URL backfill | no-change rerun | peak RSS MiB (backfill / rerun) "
+    print("| stored articles | build | stored tables | 100-URL backfill | no-change rerun | 100 refetched, texts changed "
+          "| peak RSS MiB (backfill / rerun) "
           "| `mediamon search`, idle | same, during a backfill | slowest example query, idle | same, during a backfill "
           "| disk after build → at end |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         idle, busy = r.queries.get("idle", {}), r.queries.get("during a backfill", {})
         print(f"| {r.size:,} | {r.build.total_seconds:.0f} s | {r.file_bytes / MIB:,.0f} MiB "
               f"| {_run_cell(r.commands.get('backfill'))} | {_run_cell(r.commands.get('no-change rerun'))} "
+              f"| {_run_cell(r.commands.get('changed-text refetch'))} ({r.updated} changed) "
               f"| {_rss(r.commands.get('backfill'))} / {_rss(r.commands.get('no-change rerun'))} "
               f"| {_search(idle)} | {_search(busy)} | {_slowest(idle)} | {_slowest(busy)} "
               f"| {_gib(sum(r.disk_before.values()))} → {_gib(sum(r.disk_after.values()))} |")
@@ -149,6 +152,8 @@ def _print_ratios(results: list) -> None:
     print(f"- 100-URL backfill wall ratio: {_ratio(wall(large, 'backfill'), wall(small, 'backfill'))} (bar ≤ 1.5)")
     rerun = "no-change rerun"
     print(f"- no-change rerun wall ratio: {_ratio(wall(large, rerun), wall(small, rerun))} (bar ≤ 1.5)")
+    changed = "changed-text refetch"
+    print(f"- refetch of 100 pages whose texts changed, wall ratio: {_ratio(wall(large, changed), wall(small, changed))}")
     print(f"- peak RSS ratio (backfill and rerun, both completed): {_ratio(peak(large), peak(small))} (bar ≤ 1.2); "
           f"of PSS: {_ratio(peak_pss(large), peak_pss(small))}")
     disk = sum(large.disk_after.values())

@@ -1,7 +1,6 @@
 """A DuckDB-file warehouse of N stored articles, built at the schema level in seconds (not through
 the batch path), with the rows each article has when a run stores it: its documents, fetch_log,
-url_schedule, article_event_log, fingerprints, lsh_buckets (32 bands), anchor_sets and
-anchor_postings, doc_clusters rows; 2 % of them with a near-duplicate pair.
+url_schedule, article_event_log, fingerprints, anchor_sets and doc_clusters rows; 2 % of them with a near-duplicate pair.
 
 Texts are 300 words from a Zipf vocabulary with names and numbers (``benchmarks.dedupe_index.Corpus``,
 distinct per article, so files compress as real text does); the anchors of a stored article are
@@ -75,7 +74,7 @@ def build(path: Path, size: int, seed: int = 7) -> None:
 
 def _chunk(numbers: range, texts: Texts, rng, keys, weights, per_text: float, run_id: str,
            start: datetime) -> dict[str, pa.Table]:
-    docs, fetches, schedule, events, prints, buckets, sets, postings, clusters, pairs = ([] for _ in range(10))
+    docs, fetches, schedule, events, prints, sets, clusters, pairs = ([] for _ in range(8))
     for i in numbers:
         url = f"https://outlet{i % 997}.example/news/{i}"
         doc_id = "doc-" + hashlib.sha256(url.encode()).hexdigest()[:16]
@@ -98,17 +97,13 @@ def _chunk(numbers: range, texts: Texts, rng, keys, weights, per_text: float, ru
                        "fetch_id": fetch_id, "version": 1})
         prints.append({"doc_id": doc_id, "kind": "article", "normalized_sha256": hashlib.sha256(sha.encode()).hexdigest(),
                        "minhash": rng.bytes(512), "shingle_count": 296, "first_seen": at})
-        bands = rng.integers(-2**63, 2**63 - 1, size=32, dtype=np.int64)
-        buckets.extend({"band": band, "bucket": int(key), "doc_id": doc_id} for band, key in enumerate(bands))
         chosen = sorted(set(rng.choice(keys, size=max(1, int(rng.poisson(per_text))), p=weights)))
         sets.append({"doc_id": doc_id, "anchors": chosen, "surfaces": [k.split(":", 1)[-1] for k in chosen]})
-        postings.extend({"anchor": key, "doc_id": doc_id} for key in chosen)
         clusters.append({"doc_id": doc_id, "cluster_id": doc_id, "cluster_size": 1})
         if i % 50 == 49:
             pairs.append({"doc_id": doc_id, "duplicate_of": docs[0]["doc_id"], "kind": "near", "similarity": 0.8,
                           "containment": 0.9, "detected_at": at, "run_id": run_id})
     return {"documents": pa.Table.from_pylist(docs), "fetch_log": pa.Table.from_pylist(fetches),
             "url_schedule": pa.Table.from_pylist(schedule), "article_event_log": pa.Table.from_pylist(events),
-            "fingerprints": pa.Table.from_pylist(prints), "lsh_buckets": pa.Table.from_pylist(buckets),
-            "anchor_sets": pa.Table.from_pylist(sets), "anchor_postings": pa.Table.from_pylist(postings),
+            "fingerprints": pa.Table.from_pylist(prints), "anchor_sets": pa.Table.from_pylist(sets),
             "doc_clusters": pa.Table.from_pylist(clusters), "duplicate_pairs": pa.Table.from_pylist(pairs)}

@@ -13,7 +13,9 @@ Prefect's start is in no figure):
    (never in the text pool the warehouse was built from), ETag and 304 to a conditional GET;
 2. the no-change rerun: ``mediamon backfill --urls new.txt --refetch`` (without ``--refetch`` a
    second backfill skips stored URLs and fetches nothing): every page answers 304;
-3. ``mediamon search`` and every SQL example of README.md and docs/analysts.md, one statement at a
+3. the changed-text refetch: the same command after every page's paragraphs were edited (a new
+   ETag; each text that changed becomes a new version and is indexed again);
+4. ``mediamon search`` and every SQL example of README.md and docs/analysts.md, one statement at a
    time through ``mediamon sql`` (stdin, ``.timer on``: DuckDB's own time; the process's wall too),
    idle, then again while ``mediamon backfill`` of 100 other new URLs writes.
 
@@ -39,14 +41,36 @@ from benchmarks.process_tree import Finished, run
 from benchmarks.throughput import _healthy, loopback_env
 from testkit.corpus import aeb_html_or_say_why
 from testkit.doc_examples import example_statements
-from testkit.loopback import LoopbackServer, serve_conditional
+from testkit.loopback import LoopbackServer, Reply
 from testkit.prefect_server import PREFECT, free_port, start, stop, wait_for
 from testkit.synthetic_warehouse import build_warehouse
 from warehouse import lake
 
 NEW_URLS = 100
+_PARAGRAPH_END_RE = re.compile(rb"</p>", re.IGNORECASE)
+
+
+class EditedPages:
+    """Pages served with an ETag (304 to a conditional GET) in the edition ``edition`` names: 0 as
+    they are, N with every paragraph ending in "(updated N)", as an outlet that corrects a story."""
+
+    def __init__(self, server: LoopbackServer, pages: dict[str, bytes], copies: int) -> None:
+        self.edition = 0
+        self.urls = [server.route(f"/c{copy}/{key}.html", self._handler(key, body))
+                     for copy in range(copies) for key, body in pages.items()]
+
+    def _handler(self, key: str, body: bytes):
+        def answer(request):
+            edition = self.edition
+            etag = f'"{key[:16]}-{edition}"'
+            if request.headers.get("if-none-match") == etag:
+                return Reply(304, b"", {"ETag": etag})
+            text = _PARAGRAPH_END_RE.sub(f" (updated {edition})</p>".encode(), body) if edition else body
+            return Reply(200, text, {"Content-Type": "text/html; charset=utf-8", "ETag": etag})
+        return answer
 CLI = [sys.executable, "-m", "mediamon.cli"]
 _RUN_TIME_RE = re.compile(r"Run Time \(s\): real ([\d.]+)")
+_UPDATED_RE = re.compile(r"new or updated articles\W+(\d+)")
 
 
 def disk_use(folder: Path, db: Path) -> dict[str, int]:
@@ -113,8 +137,9 @@ def build_size(size: int, folder: Path, workers: int, log) -> SizeResult:
 
 
 def measure_size(size: int, folder: Path, env_base: dict, urls: dict[str, Path], query: str, workers: int,
-                 log) -> SizeResult:
+                 log, pages: EditedPages) -> SizeResult:
     result = build_size(size, folder, workers, log)
+    pages.edition = 0
     db = folder / "mediamon.duckdb"
     env = {**env_base, "MEDIAMON_DB": str(db), "MEDIAMON_ARCHIVE_DIR": str(folder / "archive")}
 
@@ -127,6 +152,11 @@ def measure_size(size: int, folder: Path, env_base: dict, urls: dict[str, Path],
 
     command("backfill", ["backfill", "--urls", str(urls["new"])])
     command("no-change rerun", ["backfill", "--urls", str(urls["new"]), "--refetch"])
+    pages.edition = 1
+    changed = command("changed-text refetch", ["backfill", "--urls", str(urls["new"]), "--refetch"])
+    updated = _UPDATED_RE.search(changed.stdout)
+    result.updated = int(updated.group(1)) if updated else None
+    log(f"    of them {result.updated} texts changed (new or updated articles)")
     log("  reads, idle")
     result.queries["idle"] = _reads(env, db, query, folder, log)
     log("  reads while a backfill of 100 other new URLs writes")
@@ -179,7 +209,8 @@ def main() -> int:
     results: list[SizeResult] = []
     try:
         with LoopbackServer() as server:
-            served_urls = serve_conditional(server, served, 2)   # /c0/...: the backfill and rerun; /c1/...: the writer
+            pages = EditedPages(server, served, 2)   # /c0/...: the backfill and reruns; /c1/...: the writer
+            served_urls = pages.urls
             new, other = served_urls[:NEW_URLS], served_urls[NEW_URLS:]
             urls = {"new": root / "new.txt", "other": root / "other.txt"}
             urls["new"].write_text("\n".join(new) + "\n")
@@ -194,7 +225,7 @@ def main() -> int:
                 for size in sizes:
                     folder = root / f"size-{size}"
                     folder.mkdir()
-                    results.append(measure_size(size, folder, env, urls, options.query, options.workers, print))
+                    results.append(measure_size(size, folder, env, urls, options.query, options.workers, print, pages))
                     if options.results:
                         options.results.write_bytes(pickle.dumps(results))
                     if not options.keep:

@@ -36,12 +36,6 @@ def const(value, n: int, kind: pa.DataType | None = None) -> pa.Array:
     return pa.array([value], kind).take(np.zeros(n, np.int64)) if value is not None else pa.nulls(n, kind)
 
 
-def postings(anchor_sets: pa.Table) -> pa.Table:
-    """The inverted index of ``anchor_set_rows``: a row per (anchor, document)."""
-    return pa.table({"anchor": pc.list_flatten(anchor_sets["anchors"]),
-                     "doc_id": anchor_sets["doc_id"].take(pc.list_parent_indices(anchor_sets["anchors"]))})
-
-
 def utc(microseconds: np.ndarray) -> pa.Array:
     return pa.array(np.asarray(microseconds, np.int64), UTC)
 
@@ -157,21 +151,16 @@ class _Chunk:
         })
 
     def index(self) -> dict[str, pa.Table]:
-        """The duplicate index's rows: fingerprint, LSH buckets, anchors and their postings."""
+        """The duplicate index's rows: fingerprint and anchors (its look-up keys are built from them)."""
         texts, n = self.plan.texts, self.n
         sets = anchor_set_rows([AnchoredDoc(doc_id, lang, anchors) for doc_id, lang, anchors
                                 in zip(self.doc_ids.to_pylist(), texts.languages, texts.anchors)])
-        bands = texts.band_keys.shape[1]
         return {
             "fingerprints": pa.table({
                 "doc_id": self.doc_ids, "kind": const("article", n),
                 "normalized_sha256": pa.array(texts.normalized_sha256, pa.string()), "minhash": texts.minhash_column(),
                 "shingle_count": pa.array(texts.shingle_count), "first_seen": utc(self.at[self.first])}),
-            "lsh_buckets": pa.table({
-                "band": pa.array(np.tile(np.arange(bands), n), pa.int16()),
-                "bucket": pa.array(texts.band_keys.ravel(), pa.int64()),
-                "doc_id": self.doc_ids.take(np.repeat(np.arange(n), bands))}),
-            "anchor_sets": sets, "anchor_postings": postings(sets),
+            "anchor_sets": sets,
         }
 
     def duplicates(self) -> dict[str, pa.Table]:

@@ -11,7 +11,6 @@ import numpy as np
 import pyarrow as pa
 
 from testkit.synthetic_history import NIGHTS, History, SeedStory
-from testkit.synthetic_rows import postings
 from warehouse.anchor_index import AnchoredDoc, anchor_set_rows
 
 _UTC = pa.timestamp("us", tz="UTC")
@@ -19,7 +18,7 @@ _TYPES = {**{name: _UTC for name in ("attempted_at", "first_seen", "next_check_a
                                       "last_checked_at", "last_changed_at", "failing_since", "started_at",
                                       "finished_at", "ingested_at")},
           "http_status": pa.int32(), "bytes": pa.int64(), "elapsed_ms": pa.int32(), "redirects": pa.list_(pa.string()),
-          "minhash": pa.binary(), "error": pa.string(), "etag": pa.string(), "band": pa.int16(), "bucket": pa.int64(),
+          "minhash": pa.binary(), "error": pa.string(), "etag": pa.string(),
           "content_type": pa.string()}
 
 
@@ -61,7 +60,6 @@ def seed_and_run_rows(history: History, fetched: np.ndarray, not_modified: np.nd
                             failed=int(failed[night]),
                             new_articles=ok, duplicates=0, new_seeds=0, outcomes="{}", languages="{}",
                             planned_new=ok, planned_revisit=same, planned_retry=int(failed[night]))
-    rows["anchor_postings"] = postings(rows["anchor_sets"])
     return {table: r if isinstance(r, pa.Table) else r.table() for table, r in rows.items()}
 
 
@@ -76,8 +74,6 @@ def _seed(rows, history: History, story: SeedStory, ingested) -> None:
                                    url_as_cited=citation.url_as_cited, url=citation.url)
     rows["fingerprints"].add(doc_id=parsed.seed_id, kind="seed", normalized_sha256=fp.normalized_sha256,
                              minhash=fp.minhash, shingle_count=fp.shingle_count, first_seen=ingested)
-    rows["lsh_buckets"].extend(band=range(len(fp.band_keys)), bucket=fp.band_keys,
-                               doc_id=[parsed.seed_id] * len(fp.band_keys))
     rows["doc_clusters"].add(doc_id=parsed.seed_id, cluster_id=parsed.seed_id)
 
 

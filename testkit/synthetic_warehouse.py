@@ -49,8 +49,8 @@ from warehouse.db import sql, transaction
 
 BATCH = 20_000   # articles inserted per transaction
 INSERT_ORDER = ("run_log", "seed_docs", "citation_links", "fetch_log", "documents", "document_versions",
-                "article_event_log", "url_schedule", "fingerprints", "lsh_buckets", "anchor_sets",
-                "anchor_postings", "duplicate_pairs", "cross_lingual_pairs", "doc_clusters")
+                "article_event_log", "url_schedule", "fingerprints", "anchor_sets", "duplicate_pairs",
+                "cross_lingual_pairs", "doc_clusters")
 
 
 @dataclass

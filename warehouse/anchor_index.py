@@ -1,7 +1,8 @@
 """Cross-lingual candidates against the persisted anchor index.
 
-Each indexed document's anchors (extractors.crosslingual) are stored once (``anchor_sets``) with
-an inverted index (``anchor_postings``). A new document probes the index with its rarest anchors
+Each indexed document's anchors (extractors.crosslingual) are stored once (``anchor_sets``) and
+kept, inverted, in the duplicate look-up index (``warehouse.key_index``). A new document probes
+that index with its rarest anchors
 that can be evidence (no year, no small number), so an anchor every article on the story shares
 (Karabakh, Azerbaijan) never fans out; stored documents in another language that share two or
 more probes are scored on their whole anchor sets (``core.similarity.anchor_score``), weighted by

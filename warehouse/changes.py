@@ -79,6 +79,7 @@ class Stored:
     words_removed: int | None
     title_changed: bool | None
     text: str | None = None
+    row: int | None = None   # its rowid in ``documents``, where its text and the rest of its row are read
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,17 +53,6 @@ def near_similarity(a: Fingerprint, b_minhash: bytes, b_shingles: int, threshold
     return None
 
 
-def bucket_rows(items: list[tuple[str, Fingerprint]]) -> pa.Table:
-    bands, buckets, ids = [], [], []
-    for doc_id, fp in items:
-        for band, key in enumerate(fp.band_keys):
-            bands.append(band)
-            buckets.append(key)
-            ids.append(doc_id)
-    return pa.table({"band": pa.array(bands, pa.int16()), "bucket": pa.array(buckets, pa.int64()),
-                     "doc_id": pa.array(ids, pa.string())})
-
-
 def find_duplicates(keys: KeySearch, items: list[tuple[str, Fingerprint]], threshold: float) -> list[DuplicatePair]:
     """Duplicate pairs for ``items`` against the stored index (``keys``: its last commit) and
     against earlier items."""
@@ -121,8 +110,8 @@ def index_documents(con: duckdb.DuckDBPyConnection, keys: KeyWriter, entries: li
     """Find the duplicates of ``entries``, then add them to the index, store the pairs, update clusters.
 
     Call inside the batch's transaction; ``keys.commit`` after it commits. An entry already indexed
-    (a re-fetched article whose text changed) leaves the index first: its fingerprint, LSH and
-    anchor rows and the pairs it made. Look-ups read the key index (``warehouse.key_index``), never
+    (a re-fetched article whose text changed) leaves the index first: its fingerprint, anchor set,
+    look-up keys and the pairs it made. Look-ups read the key index (``warehouse.key_index``), never
     the whole tables, so a batch's cost follows its own documents.
     """
     if not entries:
@@ -145,7 +134,6 @@ def index_documents(con: duckdb.DuckDBPyConnection, keys: KeyWriter, entries: li
     run_staged(con, "insert_fingerprints_only", staged_fingerprints=pa.Table.from_pylist([{
         "doc_id": doc_id, "kind": kind, "normalized_sha256": fp.normalized_sha256, "minhash": fp.minhash,
         "shingle_count": fp.shingle_count, "first_seen": now} for doc_id, fp in items]))
-    run_staged(con, "insert_buckets", staged_buckets=bucket_rows(items))
     run_staged(con, "insert_anchors", staged_anchor_sets=anchor_set_rows(anchored))
     keys.stage(con, [KeyDoc(e.doc_id, kind, e.language, e.fingerprint.normalized_sha256, e.fingerprint.band_keys,
                             e.fingerprint.minhash, e.fingerprint.shingle_count, now, e.fingerprint.anchors)

@@ -1,9 +1,10 @@
 """The duplicate look-up index: every indexed document's keys in an SQLite database beside the tables.
 
-The tables (``fingerprints``, ``lsh_buckets``, ``anchor_sets``, ``anchor_postings``) stay the
-source of truth; this index is derived from them and answers a batch's look-ups by key, so a batch
-reads the entries of its own keys instead of scanning every stored key (a hash join over 32 LSH
-rows and ~50 anchor rows per stored document: seconds per batch at a million documents).
+The tables (``fingerprints``, ``anchor_sets``) stay the source of truth; this index is derived
+from them (a document's LSH band keys computed from its MinHash) and answers a batch's look-ups by
+key, so a batch reads the entries of its own keys instead of scanning every stored key (a hash join
+over 32 LSH rows and ~50 anchor rows per stored document: seconds per batch at a million documents;
+those rows are no longer stored in the tables).
 
 Its database (``keys.sqlite`` in the index's folder) holds:
 

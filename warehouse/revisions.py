@@ -13,14 +13,18 @@ from datetime import datetime
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from core.records import Page
 from core.revisit import RevisitPolicy, Watch, after_check
 from warehouse.changes import Attempt, Check, Finding, Stored, judge, web_archive_answered
-from warehouse.db import run_staged
+from warehouse.db import rows_at, run_staged
 from warehouse.schedule import read_watches, write_watches
 
 _UTC = pa.timestamp("us", tz="UTC")
+# what keep_versions.sql keeps of a stored article when a new version replaces it
+_VERSION_COLUMNS = ("doc_id, version, version_fetched_at, fetched_at, title, text, content_sha256, word_count, "
+                    "words_added, words_removed, title_changed, version_run_id, run_id, fetch_id")
 EVENT_SCHEMA = pa.schema([
     ("doc_id", pa.string()), ("url", pa.string()), ("event", pa.string()), ("seen_at", _UTC), ("run_id", pa.string()),
     ("detail", pa.string()), ("fetch_id", pa.string()), ("version", pa.int32()),
@@ -72,7 +76,9 @@ def review(con: duckdb.DuckDBPyConnection, checks: list[Check], now: datetime, r
     return the articles to store."""
     urls = [check.url for check in checks]
     watches = read_watches(con, urls)
-    stored = _with_texts(con, _read_stored(con, urls), checks)
+    stored = _read_stored(con, urls)
+    current = _current_rows(con, [stored[c.url] for c in checks if _needs_text(c, stored.get(c.url))])
+    stored = _with_texts(stored, current)
     kept, events, moved = [], [], []
     for check in checks:
         prior = watches.get(check.url) or Watch(check.url)
@@ -85,10 +91,10 @@ def review(con: duckdb.DuckDBPyConnection, checks: list[Check], now: datetime, r
         if finding.state is not None:
             moved.append(after_check(prior, finding.state, finding.changed, now, policy, run_id,
                                      web_archive_answered(check.archived)))
-    superseded = [stored[k.page.fetch.url].doc_id for k in kept
+    superseded = [stored[k.page.fetch.url] for k in kept
                   if k.page.fetch.url in stored and k.version > stored[k.page.fetch.url].version]
     if superseded:
-        run_staged(con, "keep_versions", staged_superseded=pa.table({"doc_id": pa.array(superseded, pa.string())}))
+        run_staged(con, "keep_versions", staged_superseded=_rows_of(con, superseded, current))
     if events:
         run_staged(con, "insert_events", staged_events=pa.Table.from_pylist(events, schema=EVENT_SCHEMA))
     write_watches(con, moved)
@@ -97,7 +103,7 @@ def review(con: duckdb.DuckDBPyConnection, checks: list[Check], now: datetime, r
 
 def _read_stored(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, Stored]:
     rows = run_staged(con, "stored_articles", staged_urls=pa.table({"url": pa.array(urls, pa.string())}))
-    return {row[0]: Stored(*row[1:]) for row in rows}
+    return {row[0]: Stored(*row[1:12], row=row[12]) for row in rows}
 
 
 def _needs_text(check: Check, stored: Stored | None) -> bool:
@@ -107,13 +113,26 @@ def _needs_text(check: Check, stored: Stored | None) -> bool:
             and live.page.content_sha256 != stored.content_sha256)
 
 
-def _with_texts(con: duckdb.DuckDBPyConnection, stored: dict[str, Stored], checks: list[Check]) -> dict[str, Stored]:
-    """``stored`` with the texts the checks compare read in (most checks find the text unchanged)."""
-    wanted = [stored[check.url].doc_id for check in checks if _needs_text(check, stored.get(check.url))]
-    if not wanted:
+def _current_rows(con: duckdb.DuckDBPyConnection, articles: list[Stored]) -> pa.Table | None:
+    """The stored rows of ``articles`` as a version keeps them (with their texts), read by rowid."""
+    return rows_at(con, "documents", _VERSION_COLUMNS, [s.row for s in articles])
+
+
+def _with_texts(stored: dict[str, Stored], current: pa.Table | None) -> dict[str, Stored]:
+    """``stored`` with the texts the checks compare (``current``: most checks find the text unchanged)."""
+    if current is None:
         return stored
-    texts = dict(run_staged(con, "stored_texts", staged_doc_ids=pa.table({"doc_id": pa.array(wanted, pa.string())})))
+    texts = dict(zip(current["doc_id"].to_pylist(), current["text"].to_pylist()))
     return {url: (replace(s, text=texts[s.doc_id]) if s.doc_id in texts else s) for url, s in stored.items()}
+
+
+def _rows_of(con: duckdb.DuckDBPyConnection, articles: list[Stored], current: pa.Table | None) -> pa.Table:
+    """The stored rows of ``articles``: those ``current`` holds, the others read (a changed title, a replay)."""
+    held = set(current["doc_id"].to_pylist()) if current is not None else set()
+    wanted = pa.array([s.doc_id for s in articles if s.doc_id in held], pa.string())
+    parts = [current.filter(pc.is_in(current["doc_id"], value_set=wanted))] if len(wanted) else []
+    rest = _current_rows(con, [s for s in articles if s.doc_id not in held])
+    return pa.concat_tables(parts + ([rest] if rest is not None else []))
 
 
 def _kept(finding: Finding, before: Stored | None, run_id: str) -> Kept:

@@ -150,7 +150,7 @@ def test_new_articles_delete_nothing_and_a_changed_text_leaves_the_index_first(t
         warehouse.commit_batch([page("http://x.example/1", text_of(99))], run)  # another text
         assert set(ran) & deletes == deletes
         assert warehouse.con.execute("SELECT count(*) FROM fingerprints").fetchone()[0] == 5
-        assert warehouse.con.execute("SELECT count(*) FROM lsh_buckets").fetchone()[0] == 5 * 32
+        assert warehouse.keys.con.execute("SELECT count(*) FROM lsh").fetchone()[0] == 5 * 32
 
 
 def index_contents(warehouse) -> dict[str, set]:

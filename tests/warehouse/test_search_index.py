@@ -211,6 +211,8 @@ def test_an_old_database_with_the_fts_index_is_upgraded_and_searchable(tmp_path,
     with duckdb.connect(str(writer_path(db))) as con:      # the database as mediamon with schema v11 left it
         con.execute("DROP TABLE search_backlog; DROP TABLE key_backlog; DELETE FROM schema_version WHERE version >= 12")
         con.execute("ALTER TABLE doc_clusters DROP COLUMN cluster_size")   # added by 014
+        con.execute("CREATE TABLE lsh_buckets (band SMALLINT NOT NULL, bucket BIGINT NOT NULL, doc_id VARCHAR NOT NULL);"
+                    "CREATE TABLE anchor_postings (anchor VARCHAR NOT NULL, doc_id VARCHAR NOT NULL)")  # dropped by 016
         for column in ("snapshot_at", "archive_url", "warc_file", "warc_offset", "payload_digest"):
             con.execute(f"ALTER TABLE documents DROP COLUMN {column}")
         con.execute("CREATE TABLE fts_state (documents_signature VARCHAR NOT NULL, built_at TIMESTAMPTZ NOT NULL)")

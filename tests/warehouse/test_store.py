@@ -94,6 +94,33 @@ def test_exact_and_near_duplicates_against_stored_and_within_a_batch(tmp_path):
                                      [doc_id_for("http://y.example/late")]).fetchall() == [("exact",)]
 
 
+def test_changed_texts_keep_their_own_earlier_versions_across_files_and_merges(tmp_path):
+    """The stored rows a batch replaces are read by row id (warehouse.db.rows_at): after batches in
+    files of their own, a merge at a run's end and an article replaced in between, each earlier
+    version kept is that article's, and the located rows are the rows a doc_id look-up finds."""
+    from warehouse.db import rows_at
+
+    with Warehouse.open(tmp_path / "w.duckdb") as warehouse:
+        con, run = warehouse.con, warehouse.start_run("test")
+        for batch in range(4):
+            warehouse.commit_batch([page(f"http://x.example/{batch}-{i}", text_of(10 * batch + i)) for i in range(5)], run)
+        warehouse.publish()   # the run's end merges the batches' small files
+        warehouse.commit_batch([page("http://x.example/1-1", text_of(100))], run)   # its row moves to a new file
+        located = con.execute("SELECT rowid, doc_id, text FROM documents").fetchall()
+        found = rows_at(con, "documents", "doc_id, text", [r for r, _, _ in located][::-1])
+        assert sorted(zip(found["doc_id"].to_pylist(), found["text"].to_pylist())) == sorted((d, t) for _, d, t in located)
+
+        changed = {"http://x.example/0-2": text_of(200), "http://x.example/1-1": text_of(201),
+                   "http://x.example/3-4": text_of(202)}
+        before = dict(con.execute("SELECT url, text FROM documents").fetchall())
+        warehouse.commit_batch([page(url, text) for url, text in changed.items()], run)
+        kept = dict(con.execute("SELECT d.url, v.text FROM document_versions v JOIN documents d USING (doc_id) "
+                                "WHERE v.version = d.version - 1").fetchall())
+        assert kept == {url: before[url] for url in changed}
+        now = dict(con.execute("SELECT url, text FROM documents").fetchall())
+        assert now == {**before, **changed}
+
+
 def test_refetched_url_replaces_its_article_and_keeps_every_attempt(tmp_path):
     with Warehouse.open(tmp_path / "w.duckdb") as warehouse:
         run = warehouse.start_run("test")
@@ -101,7 +128,7 @@ def test_refetched_url_replaces_its_article_and_keeps_every_attempt(tmp_path):
         warehouse.commit_batch([page("http://x.example/a", text_of(6))], run)
         assert warehouse.con.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
         assert warehouse.con.execute("SELECT count(*) FROM fetches").fetchone()[0] == 2
-        assert warehouse.con.execute("SELECT count(*) FROM lsh_buckets").fetchone()[0] == 32
+        assert warehouse.keys.con.execute("SELECT count(*) FROM lsh").fetchone()[0] == 32   # one document's look-up keys
         # its own earlier version is not a duplicate of it
         assert warehouse.con.execute("SELECT count(*) FROM duplicates").fetchone()[0] == 0
 

@@ -171,6 +171,8 @@ def test_a_lake_of_schema_1_gets_the_stored_columns_filled(tmp_path):
         for column in ("snapshot_at", "archive_url", "warc_file", "warc_offset", "payload_digest"):
             warehouse.con.execute(f"ALTER TABLE documents DROP COLUMN {column}")
         warehouse.con.execute("DROP TABLE key_backlog")   # lake step 3
+        warehouse.con.execute("CREATE TABLE lsh_buckets (band SMALLINT, bucket BIGINT, doc_id VARCHAR);"
+                              "CREATE TABLE anchor_postings (anchor VARCHAR, doc_id VARCHAR)")   # lake step 4 drops them
         warehouse.con.execute("DELETE FROM lake_schema_version WHERE version >= 2")
     with Warehouse.open(db) as warehouse:
         assert every_filled(warehouse.con) == want

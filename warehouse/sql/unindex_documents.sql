@@ -1,4 +1,3 @@
--- documents whose text changed leave the duplicate index before they are indexed again
+-- documents whose text changed leave the duplicate pairs and fingerprints before they are indexed again
 DELETE FROM duplicate_pairs WHERE doc_id IN (SELECT doc_id FROM staged_changed);
-DELETE FROM lsh_buckets WHERE doc_id IN (SELECT doc_id FROM staged_changed);
 DELETE FROM fingerprints WHERE doc_id IN (SELECT doc_id FROM staged_changed);

@@ -1,1 +1,0 @@
-SELECT doc_id, text FROM documents WHERE doc_id IN (SELECT doc_id FROM staged_doc_ids);
