@@ -6,7 +6,8 @@ a planted set, and cross-lingual precision/recall on the repository's translated
 
 Synthetic documents (150 words from a Zipf-distributed 20,000-word vocabulary) go through the real
 code path: ``fingerprint()`` then ``warehouse.dedupe.index_documents`` in batches inside
-transactions, into a DuckDB file (persisted LSH buckets, anchor index, clusters). 1 % of the
+transactions, into a DuckDB file (fingerprints, anchor sets, clusters) and its duplicate look-up
+index (``warehouse.key_index``: LSH and anchor keys). 1 % of the
 documents are planted republications of an earlier one (new lead, a dropped sentence, a credit
 line). After the build, a query batch of 1,000 new documents (100 of them planted copies of stored
 ones) is looked up against the stored index without being inserted.
@@ -28,6 +29,7 @@ from extractors.crosslingual import anchors
 from extractors.fingerprint import fingerprint
 from warehouse.db import connect
 from warehouse.dedupe import IndexEntry, find_duplicates, index_documents
+from warehouse.key_writer import KeyWriter
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "tests" / "data" / "dedupe"
@@ -102,6 +104,7 @@ def build(size: int, folder: Path) -> dict:
     prints = [fingerprint(t) for t in texts]
     fingerprint_s = time.perf_counter() - started
     con = connect(folder / f"bench-{size}.duckdb")
+    keys = KeyWriter.open(folder / f"bench-{size}.keys", con, lambda line: None)
     now = datetime.now(timezone.utc)
     found: set[tuple[int, int]] = set()
     cross = 0
@@ -109,9 +112,8 @@ def build(size: int, folder: Path) -> dict:
     for start in range(0, size, BATCH):
         entries = [IndexEntry(f"d{i:08d}", prints[i], "de" if i % 2 else "en")
                    for i in range(start, min(size, start + BATCH))]
-        con.execute("BEGIN TRANSACTION")
-        result = index_documents(con, entries, "article", "bench", now, 0.7)
-        con.execute("COMMIT")
+        with keys.batch(con):
+            result = index_documents(con, keys, entries, "article", "bench", now, 0.7)
         found.update((int(p.doc_id[1:]), int(p.duplicate_of[1:])) for p in result.pairs)
         cross += len(result.cross_lingual)
     build_s = time.perf_counter() - started
@@ -119,13 +121,12 @@ def build(size: int, folder: Path) -> dict:
     queries = corpus.grow(BATCH, plant_share=0.1)
     query_prints = [fingerprint(t) for t in queries]
     items = [(f"d{size + i:08d}", fp) for i, fp in enumerate(query_prints)]
-    con.execute("BEGIN TRANSACTION")
     started = time.perf_counter()
-    query_pairs = find_duplicates(con, items, 0.7)
+    query_pairs = find_duplicates(keys.search(), items, 0.7)
     query_s = time.perf_counter() - started
-    con.execute("ROLLBACK")
     found.update((int(p.doc_id[1:]), int(p.duplicate_of[1:])) for p in query_pairs)
-    rows = con.execute("SELECT count(*) FROM lsh_buckets").fetchone()[0]
+    rows = keys.con.execute("SELECT count(*) FROM lsh").fetchone()[0]
+    keys.close()
     con.close()
 
     planted = set(corpus.planted.items())
@@ -161,7 +162,7 @@ def main() -> None:
     random.seed(0)
     print("command: python -m benchmarks.dedupe_index --sizes " + " ".join(map(str, args.sizes)))
     print(f"{'docs':>9} {'fingerprint s':>13} {'index build s':>13} {'us/doc':>7} {'query 1k s':>10} "
-          f"{'bucket rows':>12} {'planted':>7} {'recall':>7} {'precision':>9} {'cross-lingual':>13}")
+          f"{'LSH keys':>12} {'planted':>7} {'recall':>7} {'precision':>9} {'cross-lingual':>13}")
     with tempfile.TemporaryDirectory(prefix="mediamon-bench-") as folder:
         for size in args.sizes:
             r = build(size, Path(folder))
