@@ -1,7 +1,7 @@
 """A batch's near-duplicate look-up against N stored documents: a hash join over the whole LSH table
 in DuckDB (what the warehouse did before its key index), term look-ups in a Tantivy index (one
 document per stored document, its band keys as terms: the key index's first design), and the
-warehouse's key index (SQLite B-trees: warehouse/key_index.py, built by warehouse/key_writer.py's
+warehouse's key index (SQLite B-trees: warehouse/key_index.py, built by warehouse/key_build.py's
 ``write_index``, read by ``KeySearch``), on the same keys, in one run.
 
     .venv/bin/python -m benchmarks.lookup_structures                       # 10k and 1M documents (~10 min)
@@ -29,7 +29,7 @@ import pyarrow as pa
 import tantivy
 
 from warehouse.key_index import BUCKET_LIMIT, DATABASE, KeyDoc, KeySearch, band_term, connect
-from warehouse.key_writer import write_index
+from warehouse.key_build import write_index
 
 BANDS, BATCH, CHUNK = 32, 500, 100_000
 

@@ -14,27 +14,21 @@ import json
 import shutil
 import sqlite3
 import time
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from core.errors import DatabaseUnavailable, DatabaseUnusable
-from core.records import Anchor
 from core.similarity import band_keys
 from warehouse.db import run_staged, transaction
-from warehouse.key_index import (DATABASE, FORMAT, INDEXES, MARKER, TABLES, KeyDoc, KeySearch, connect, doc_row,
-                                 terms, unpack_anchors)
+from warehouse.key_build import every_doc, key_docs, write_index
+from warehouse.key_index import DATABASE, FORMAT, MARKER, KeyDoc, KeySearch, connect, doc_row, terms, unpack_anchors
 from warehouse.search_index import is_ours, marker_format, remove_leftovers, replace_folder
 
 PROGRESS_SECONDS = 10.0
-CHUNK_DOCUMENTS = 50_000  # documents joined at a time by a rebuild
-BUILD_CACHE_KIB = 65_536  # SQLite's page cache (and sort memory) while a rebuild sorts the keys
-_WRITE_DOCUMENTS = 5_000  # documents a rebuild writes at a time
-_PART_FLUSH_ROWS = 2_048  # rows a part buffers before it is written out
 _INDEX_ERRORS = (sqlite3.Error, OSError, ValueError)
 
 
@@ -164,7 +158,7 @@ class KeyWriter:
                 say: Callable[[str], None]) -> "KeyWriter":
         """Build the index from every indexed document in a folder beside ``folder``, then put it in place.
 
-        Memory stays bounded whatever the warehouse's size (``_every_doc``, ``write_index``)."""
+        Memory stays bounded whatever the warehouse's size (``warehouse.key_build``)."""
         if folder.exists() and (not folder.is_dir() or not is_ours(folder, MARKER)):
             raise DatabaseUnusable(f"{folder} is not a mediamon key index (the warehouse's duplicate look-up "
                                    f"index goes there): move it away")
@@ -184,7 +178,7 @@ class KeyWriter:
         try:
             shutil.rmtree(building, ignore_errors=True)
             building.mkdir()
-            write_index(building, _every_doc(con, total, folder.with_name(folder.name + ".parts")),
+            write_index(building, every_doc(con, total, folder.with_name(folder.name + ".parts")),
                         progress if total else lambda done: None)
             (building / MARKER).write_text(json.dumps({"format": FORMAT}) + "\n", "utf-8")
             replace_folder(building, folder)
@@ -204,44 +198,6 @@ class KeyWriter:
         if self.con is not None:
             self.con.close()
             self.con = None
-
-
-def write_index(building: Path, docs: Iterable[KeyDoc], progress: Callable[[int], None]) -> None:
-    """A new index of ``docs`` in the folder ``building`` (``progress``: documents written so far).
-
-    The documents are written in arrival order and their keys to a scratch database; SQLite then
-    sorts the keys into the index's B-trees, spilling to files in ``building``: memory stays within
-    ``BUILD_CACHE_KIB`` whatever the warehouse's size, and each page is written full once."""
-    lite = connect(building / DATABASE)
-    scratch = building / "scratch.sqlite"
-    try:
-        # the sort's files beside the index, not in a temporary folder that may be small or in memory
-        lite.execute("PRAGMA temp_store_directory = '{}'".format(str(building).replace("'", "''")))
-        lite.execute(f"PRAGMA cache_size = -{BUILD_CACHE_KIB}")
-        for pragma in ("journal_mode = OFF", "synchronous = OFF", "temp_store = FILE"):
-            lite.execute(f"PRAGMA {pragma}")
-        lite.executescript(TABLES)
-        lite.execute("ATTACH DATABASE ? AS scratch", (str(scratch),))
-        for pragma in ("journal_mode = OFF", "synchronous = OFF"):
-            lite.execute(f"PRAGMA scratch.{pragma}")
-        lite.executescript("CREATE TABLE scratch.lsh (key INTEGER, id INTEGER);"
-                           "CREATE TABLE scratch.anchor (key INTEGER, id INTEGER, probe INTEGER)")
-        done, batch = 0, []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) == _WRITE_DOCUMENTS:
-                _append(lite, done + 1, batch)
-                done, batch = done + len(batch), []
-                progress(done)
-        _append(lite, done + 1, batch)
-        progress(done + len(batch))
-        _sort_keys(lite)
-        lite.execute("DETACH DATABASE scratch")
-    finally:
-        with suppress(sqlite3.Error):
-            lite.execute("PRAGMA temp_store_directory = ''")
-        lite.close()
-        scratch.unlink(missing_ok=True)
 
 
 def _remove(lite: sqlite3.Connection, doc_id: str) -> None:
@@ -269,94 +225,11 @@ def _add(lite: sqlite3.Connection, doc: KeyDoc) -> None:
                      [(k,) for k in every])
 
 
-def _append(lite: sqlite3.Connection, first_id: int, docs: list[KeyDoc]) -> None:
-    """A rebuild's documents, numbered from ``first_id``, and their keys into the scratch tables."""
-    if not docs:
-        return
-    lite.execute("BEGIN")
-    lite.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     ((first_id + n, *doc_row(doc)) for n, doc in enumerate(docs)))
-    lsh_rows, anchor_rows = [], []
-    for n, doc in enumerate(docs):
-        lsh, probes, every = terms(doc)
-        probe = set(probes)
-        lsh_rows.extend((k, first_id + n) for k in lsh)
-        anchor_rows.extend((k, first_id + n, k in probe) for k in every)
-    lite.executemany("INSERT INTO scratch.lsh VALUES (?, ?)", lsh_rows)
-    lite.executemany("INSERT INTO scratch.anchor VALUES (?, ?, ?)", anchor_rows)
-    lite.execute("COMMIT")
-
-
-def _sort_keys(lite: sqlite3.Connection) -> None:
-    """The scratch tables' keys into the index's B-trees, in key order (each page filled once)."""
-    lite.execute("BEGIN")
-    lite.execute("INSERT OR IGNORE INTO lsh SELECT key, id FROM scratch.lsh ORDER BY key, id")
-    lite.execute("INSERT INTO anchor SELECT key, id FROM scratch.anchor WHERE probe ORDER BY key, id")
-    lite.execute("INSERT INTO anchor_df SELECT key, count(*) FROM scratch.anchor GROUP BY key ORDER BY key")
-    for statement in INDEXES.split(";"):
-        if statement.strip():
-            lite.execute(statement)
-    lite.execute("COMMIT")
-
-
 def _from_tables(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, KeyDoc | None]:
     """``doc_ids`` as the tables hold them now (None: no longer indexed)."""
     ids = pa.table({"doc_id": pa.array(doc_ids, pa.string())})
-    found = {doc.doc_id: doc for doc in _rows(run_staged(con, "key_docs", staged_key_docs=ids))}
+    found = {doc.doc_id: doc for doc in key_docs(run_staged(con, "key_docs", staged_key_docs=ids))}
     return {doc_id: found.get(doc_id) for doc_id in doc_ids}
-
-
-_PARTED = {"fingerprints": "doc_id, kind, normalized_sha256, minhash, shingle_count, first_seen",
-           "documents": "doc_id, language", "seed_docs": "seed_id AS doc_id, language",
-           "anchor_sets": "doc_id, anchors, surfaces"}
-
-
-def _every_doc(con: duckdb.DuckDBPyConnection, total: int, parts_folder: Path) -> Iterator[KeyDoc]:
-    """Every indexed document. Each table is first split by a hash of the id into parts of about
-    ``CHUNK_DOCUMENTS`` documents (Parquet files in ``parts_folder``, one pass over each table), then
-    the parts are joined one at a time: the memory a rebuild needs does not grow with the warehouse."""
-    parts = max(1, -(-total // CHUNK_DOCUMENTS))
-    shutil.rmtree(parts_folder, ignore_errors=True)
-    parts_folder.mkdir()
-    con.execute(f"SET partitioned_write_flush_threshold = {_PART_FLUSH_ROWS}")  # every part's buffer within the cap
-    try:
-        for table, columns in _PARTED.items():
-            target = str(parts_folder / table).replace("'", "''")
-            con.execute(f"COPY (SELECT hash(doc_id) % {parts} AS part, * FROM (SELECT {columns} FROM {table})) "
-                        f"TO '{target}' (FORMAT parquet, PARTITION_BY (part))")
-        for part in range(parts):
-            yield from _joined(*(_part(parts_folder / table / f"part={part}") for table in _PARTED))
-    finally:
-        con.execute("RESET partitioned_write_flush_threshold")
-        shutil.rmtree(parts_folder, ignore_errors=True)
-
-
-def _part(folder: Path) -> pa.Table | None:
-    return pq.read_table(folder) if folder.is_dir() else None
-
-
-def _joined(fingerprints: pa.Table | None, documents: pa.Table | None, seeds: pa.Table | None,
-            anchor_sets: pa.Table | None) -> Iterator[KeyDoc]:
-    """One part's documents: its fingerprints with their language and anchors (a part is small)."""
-    if fingerprints is None:
-        return
-    languages = {}
-    for table in (seeds, documents):
-        if table is not None:
-            languages.update(zip(table.column("doc_id").to_pylist(), table.column("language").to_pylist()))
-    anchored = {} if anchor_sets is None else {
-        doc_id: (keys, surfaces) for doc_id, keys, surfaces in zip(*(anchor_sets.column(c).to_pylist()
-                                                                     for c in ("doc_id", "anchors", "surfaces")))}
-    columns = [fingerprints.column(c).to_pylist() for c in
-               ("doc_id", "kind", "normalized_sha256", "minhash", "shingle_count", "first_seen")]
-    yield from _rows((doc_id, kind, languages.get(doc_id), sha, minhash, shingles, first_seen, *anchored.get(doc_id, (None, None)))
-                     for doc_id, kind, sha, minhash, shingles, first_seen in zip(*columns))
-
-
-def _rows(rows: Iterable[tuple]) -> Iterator[KeyDoc]:
-    for doc_id, kind, language, sha, minhash, shingles, first_seen, keys, surfaces in rows:
-        anchors = tuple(Anchor(k, s) for k, s in zip(keys or (), surfaces or ()))
-        yield KeyDoc(doc_id, kind, language, sha, band_keys(minhash), minhash, shingles, first_seen, anchors)
 
 
 def _first_line(text: str) -> str:
