@@ -41,33 +41,12 @@ from benchmarks.process_tree import Finished, run
 from benchmarks.throughput import _healthy, loopback_env
 from testkit.corpus import aeb_html_or_say_why
 from testkit.doc_examples import example_statements
-from testkit.loopback import LoopbackServer, Reply
+from testkit.loopback import EditedPages, LoopbackServer
 from testkit.prefect_server import PREFECT, free_port, start, stop, wait_for
 from testkit.synthetic_warehouse import build_warehouse
 from warehouse import lake
 
 NEW_URLS = 100
-_PARAGRAPH_END_RE = re.compile(rb"</p>", re.IGNORECASE)
-
-
-class EditedPages:
-    """Pages served with an ETag (304 to a conditional GET) in the edition ``edition`` names: 0 as
-    they are, N with every paragraph ending in "(updated N)", as an outlet that corrects a story."""
-
-    def __init__(self, server: LoopbackServer, pages: dict[str, bytes], copies: int) -> None:
-        self.edition = 0
-        self.urls = [server.route(f"/c{copy}/{key}.html", self._handler(key, body))
-                     for copy in range(copies) for key, body in pages.items()]
-
-    def _handler(self, key: str, body: bytes):
-        def answer(request):
-            edition = self.edition
-            etag = f'"{key[:16]}-{edition}"'
-            if request.headers.get("if-none-match") == etag:
-                return Reply(304, b"", {"ETag": etag})
-            text = _PARAGRAPH_END_RE.sub(f" (updated {edition})</p>".encode(), body) if edition else body
-            return Reply(200, text, {"Content-Type": "text/html; charset=utf-8", "ETag": etag})
-        return answer
 CLI = [sys.executable, "-m", "mediamon.cli"]
 _RUN_TIME_RE = re.compile(r"Run Time \(s\): real ([\d.]+)")
 _UPDATED_RE = re.compile(r"new or updated articles\W+(\d+)")

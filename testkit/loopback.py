@@ -1,6 +1,7 @@
 """A loopback HTTP server for tests: routes map a path to a handler; every request is recorded."""
 from __future__ import annotations
 
+import re
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -102,20 +103,33 @@ def html_page(title: str, paragraphs: list[str], lang: str = "en", charset: str 
             f"<footer>(c) site</footer></body></html>").encode(charset)
 
 
-def serve_conditional(server: LoopbackServer, pages: dict[str, bytes], copies: int) -> list[str]:
-    """Serve each page under ``copies`` URLs with an ETag, answering 304 to a conditional GET; return the URLs."""
-    def handler(body: bytes, etag: str):
+_PARAGRAPH_END_RE = re.compile(rb"</p>", re.IGNORECASE)
+
+
+class EditedPages:
+    """Each page served under ``copies`` URLs (``/c<copy>/<key>.html``) with an ETag, answering 304 to
+    a conditional GET, in the edition ``edition`` names: 0 as the page is, N with every paragraph
+    ending in "(updated N)" and another ETag, as an outlet that corrects a story."""
+
+    def __init__(self, server: LoopbackServer, pages: dict[str, bytes], copies: int) -> None:
+        self.edition = 0
+        self.urls = [server.route(f"/c{copy}/{key}.html", self._handler(key, body))
+                     for copy in range(copies) for key, body in pages.items()]
+
+    def _handler(self, key: str, body: bytes) -> Handler:
         def answer(request):
+            edition = self.edition
+            etag = f'"{key[:16]}"' if edition == 0 else f'"{key[:16]}-{edition}"'
             if request.headers.get("if-none-match") == etag:
                 return Reply(304, b"", {"ETag": etag})
-            return Reply(200, body, {"Content-Type": "text/html; charset=utf-8", "ETag": etag})
+            text = _PARAGRAPH_END_RE.sub(f" (updated {edition})</p>".encode(), body) if edition else body
+            return Reply(200, text, {"Content-Type": "text/html; charset=utf-8", "ETag": etag})
         return answer
 
-    urls = []
-    for copy in range(copies):
-        for key, body in pages.items():
-            urls.append(server.route(f"/c{copy}/{key}.html", handler(body, f'"{key[:16]}"')))
-    return urls
+
+def serve_conditional(server: LoopbackServer, pages: dict[str, bytes], copies: int) -> list[str]:
+    """Serve each page under ``copies`` URLs with an ETag, answering 304 to a conditional GET; return the URLs."""
+    return EditedPages(server, pages, copies).urls
 
 
 def seed_citing(server: LoopbackServer, folder: Path, text: str = "A seed that cites one page: {page}") -> str:
